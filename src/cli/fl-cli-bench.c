@@ -1,0 +1,328 @@
+/* fl-cli-bench.c: `futures-lab-cli bench`, the engine measured on this machine
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything is measured side by side in one run, so the ratio against Python means
+ * something even on a noisy machine.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+
+#include "futures-lab-engine.h"
+#include "fl-cli.h"
+
+static int      opt_jobs = 100000;
+static int      opt_workers = 2;
+static int      opt_rounds = 2000;
+static gboolean opt_json;
+static gboolean opt_no_python;
+
+static GOptionEntry entries[] = {
+  { "jobs", 'n', 0, G_OPTION_ARG_INT, &opt_jobs,
+    N_("Trivial jobs for the throughput run (default 100000)"), N_("N") },
+  { "workers", 'w', 0, G_OPTION_ARG_INT, &opt_workers,
+    N_("Worker threads (default 2)"), N_("N") },
+  { "rounds", 'r', 0, G_OPTION_ARG_INT, &opt_rounds,
+    N_("Round trips to time one by one (default 2000)"), N_("N") },
+  { "no-python", 0, 0, G_OPTION_ARG_NONE, &opt_no_python,
+    N_("Do not run the Python comparison"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+    N_("Print a JSON object as the last line"), NULL },
+  { NULL }
+};
+
+typedef struct
+{
+  guint   done;
+  guint   on_other_thread;
+  GThread *main_thread;
+} Counter;
+
+static void
+count_done (FlFuture *future,
+            gpointer  user_data)
+{
+  Counter *counter = user_data;
+
+  counter->done++;
+  if (g_thread_self () != counter->main_thread)
+    counter->on_other_thread++;
+}
+
+static GVariant *
+trivial_job (gpointer       user_data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  return g_variant_new_uint32 (GPOINTER_TO_UINT (user_data));
+}
+
+/* Jobs per second, submit to the last done callback on this main loop. */
+static double
+measure_throughput (guint            n_jobs,
+                    guint            workers,
+                    FlDispatchStats *stats)
+{
+  g_autoptr(FlExecutor) executor = fl_thread_executor_new (workers);
+  g_autoptr(GPtrArray) futures = g_ptr_array_new_full (n_jobs, g_object_unref);
+  Counter counter = { 0, 0, g_thread_self () };
+  gint64 start, elapsed;
+
+  fl_dispatcher_reset_stats (NULL);
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      FlFuture *future = fl_executor_submit_func (executor, trivial_job, GUINT_TO_POINTER (i),
+                                                  NULL, NULL, NULL);
+      fl_future_add_done_callback (future, count_done, &counter, NULL);
+      g_ptr_array_add (futures, future);
+    }
+  while (counter.done < n_jobs)
+    g_main_context_iteration (NULL, TRUE);
+  elapsed = g_get_monotonic_time () - start;
+
+  fl_dispatcher_get_stats (NULL, stats);
+  fl_executor_shutdown (executor, TRUE, FALSE);
+
+  if (counter.on_other_thread > 0)
+    g_printerr ("bench: %u done callbacks ran off the main thread\n", counter.on_other_thread);
+
+  return (double) n_jobs * G_USEC_PER_SEC / (double) MAX (elapsed, 1);
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+fl_bench_median (double *values,
+                 guint   n)
+{
+  if (n == 0)
+    return 0;
+  qsort (values, n, sizeof (double), compare_double);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/* One job at a time: submit, then spin this loop until its done callback has run. */
+static double
+fl_bench_roundtrip (FlExecutor *executor,
+                    const char *job_name,
+                    guint       rounds)
+{
+  g_autofree double *samples = g_new (double, rounds);
+  Counter counter = { 0, 0, g_thread_self () };
+
+  /* Warm up: start the lanes, fault in the code. */
+  for (guint i = 0; i < MIN (rounds, 50u) + rounds; i++)
+    {
+      g_autoptr(FlFuture) future = NULL;
+      guint target = counter.done + 1;
+      gint64 start = g_get_monotonic_time ();
+
+      future = job_name != NULL
+               ? fl_executor_submit (executor, job_name, NULL, NULL, NULL)
+               : fl_executor_submit_func (executor, trivial_job, NULL, NULL, NULL, NULL);
+      if (future == NULL)
+        return -1;
+      fl_future_add_done_callback (future, count_done, &counter, NULL);
+      while (counter.done < target)
+        g_main_context_iteration (NULL, TRUE);
+      if (i >= MIN (rounds, 50u))
+        samples[i - MIN (rounds, 50u)] = (double) (g_get_monotonic_time () - start);
+    }
+
+  return fl_bench_median (samples, rounds);
+}
+
+static const char python_threads[] =
+  "import sys, time\n"
+  "from concurrent.futures import ThreadPoolExecutor\n"
+  "n, w = int(sys.argv[1]), int(sys.argv[2])\n"
+  "def job(i):\n"
+  "    return i\n"
+  "with ThreadPoolExecutor(max_workers=w) as ex:\n"
+  "    ex.submit(job, 0).result()\n"
+  "    t = time.perf_counter()\n"
+  "    fs = [ex.submit(job, i) for i in range(n)]\n"
+  "    for f in fs:\n"
+  "        f.result()\n"
+  "    t = time.perf_counter() - t\n"
+  "print(n / t)\n";
+
+/**
+ * fl_bench_run_python:
+ *
+ * Runs @script with python3 and reads one number from its output.
+ *
+ * Returns: the number, or a negative value when python3 is missing or failed (@why says)
+ */
+static double
+fl_bench_run_python (const char  *script,
+                     const char  *const *args,
+                     char       **why)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  char *end = NULL;
+  double value;
+
+  if (python == NULL)
+    {
+      *why = g_strdup (_("python3 is not installed"));
+      return -1;
+    }
+
+  g_ptr_array_add (argv, python);
+  g_ptr_array_add (argv, (char *) "-c");
+  g_ptr_array_add (argv, (char *) script);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, &err, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    {
+      *why = g_strdup_printf (_("python3 failed: %s %s"), error->message, err ? err : "");
+      return -1;
+    }
+
+  value = g_ascii_strtod (out, &end);
+  if (end == out)
+    {
+      *why = g_strdup_printf (_("python3 printed no number: %s"), out);
+      return -1;
+    }
+  return value;
+}
+
+static void
+add_number_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    double       value,
+                    gboolean     is_int)
+{
+  json_builder_set_member_name (builder, name);
+  if (value < 0)
+    json_builder_add_null_value (builder);
+  else if (is_int)
+    json_builder_add_int_value (builder, (gint64) (value + 0.5));
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+int
+fl_cli_bench_main (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlExecutor) executor = NULL;
+  g_autofree char *why = NULL;
+  FlDispatchStats stats = { 0 };
+  double jobs_per_s, python_jobs_per_s = -1, ratio = -1, roundtrip, dispatches_per_100k;
+
+  g_option_context_set_summary (context,
+                                _("Measures the engine on this machine: throughput of trivial "
+                                  "jobs on worker threads with every result delivered on the "
+                                  "main loop, one-job round trips, and dispatches per 100 000 "
+                                  "completions, beside Python's ThreadPoolExecutor."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fl_cli_usage_error (context, "%s", error->message);
+  if (argc > 1)
+    return fl_cli_usage_error (context, _("unexpected argument “%s”"), argv[1]);
+  if (opt_jobs < 1 || opt_workers < 1 || opt_workers > 1024 || opt_rounds < 1)
+    return fl_cli_usage_error (context, _("--jobs, --workers and --rounds must be positive"));
+
+  if (!opt_json)
+    g_print (_("Measuring %d trivial jobs on %d worker threads…\n"), opt_jobs, opt_workers);
+
+  /* Best of three: the first run also pays for thread start-up and page faults. */
+  jobs_per_s = 0;
+  for (int i = 0; i < 3; i++)
+    {
+      FlDispatchStats run_stats;
+      double rate = measure_throughput (opt_jobs, opt_workers, &run_stats);
+
+      if (rate > jobs_per_s)
+        {
+          jobs_per_s = rate;
+          stats = run_stats;
+        }
+    }
+  dispatches_per_100k = (double) stats.dispatches * 100000.0 / opt_jobs;
+
+  executor = fl_thread_executor_new (opt_workers);
+  roundtrip = fl_bench_roundtrip (executor, NULL, opt_rounds);
+  fl_executor_shutdown (executor, TRUE, FALSE);
+
+  if (!opt_no_python)
+    {
+      g_autofree char *n = g_strdup_printf ("%d", opt_jobs);
+      g_autofree char *w = g_strdup_printf ("%d", opt_workers);
+      const char *args[] = { n, w, NULL };
+
+      if (!opt_json)
+        g_print ("%s\n", _("Running the same workload through Python’s ThreadPoolExecutor…"));
+      python_jobs_per_s = fl_bench_run_python (python_threads, args, &why);
+      if (python_jobs_per_s > 0)
+        ratio = jobs_per_s / python_jobs_per_s;
+    }
+  else
+    why = g_strdup (_("skipped (--no-python)"));
+
+  /* The human table always; with --json the object follows as the last line. */
+    g_print ("\n%-44s %14.0f\n", _("Jobs per second (results on the main loop)"), jobs_per_s);
+    if (python_jobs_per_s > 0)
+      {
+        g_print ("%-44s %14.0f\n", _("Python ThreadPoolExecutor, jobs per second"),
+                 python_jobs_per_s);
+        g_print ("%-44s %14.1f×\n", _("Ratio"), ratio);
+      }
+    else
+      g_print ("%-44s %14s  (%s)\n", _("Python ThreadPoolExecutor, jobs per second"), "—", why);
+    g_print ("%-44s %14.1f µs\n", _("Round trip, submit to done callback (median)"),
+             roundtrip);
+    g_print ("%-44s %14.1f\n", _("Main-loop dispatches per 100 000 completions"),
+             dispatches_per_100k);
+    g_print ("%-44s %14u\n", _("Largest batch delivered in one dispatch"), stats.max_batch);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, "bench");
+      add_number_or_null (builder, "jobs_per_s", jobs_per_s, TRUE);
+      add_number_or_null (builder, "python_jobs_per_s", python_jobs_per_s, TRUE);
+      add_number_or_null (builder, "ratio", ratio >= 0 ? ((int) (ratio * 10 + 0.5)) / 10.0 : -1,
+                          FALSE);
+      add_number_or_null (builder, "roundtrip_us", ((int) (roundtrip * 10 + 0.5)) / 10.0, FALSE);
+      add_number_or_null (builder, "dispatches_per_100k", dispatches_per_100k, TRUE);
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      line = json_generator_to_data (generator, NULL);
+      fl_cli_print_json_object (line);
+    }
+
+  return FL_CLI_EXIT_OK;
+}

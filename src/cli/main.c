@@ -1,0 +1,67 @@
+/* main.c: futures-lab-cli, the terminal front end
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "futures-lab-engine.h"
+#include "fl-cli.h"
+
+static const FlCliCommand commands[] = {
+  { "bench", N_("Measure the engine: throughput, round trip, dispatches"), fl_cli_bench_main },
+};
+
+static void
+print_help (void)
+{
+  g_print (_("Usage:\n  %s COMMAND [OPTION…]\n\n"), g_get_prgname ());
+  g_print ("%s\n", _("Futures Lab on the terminal: the same engine, jobs and server as the app."));
+  g_print ("\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_print ("\n%s\n", _("Run “futures-lab-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_prgname ("futures-lab-cli");
+  fl_jobs_register_builtins ();
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_help ();
+      return argc < 2 ? FL_CLI_EXIT_USAGE : FL_CLI_EXIT_OK;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("futures-lab-cli %s\n", PACKAGE_VERSION);
+      return FL_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (argv[1], commands[i].name) == 0)
+        {
+          g_autofree char *prgname = g_strdup_printf ("futures-lab-cli %s", commands[i].name);
+          g_set_prgname (prgname);
+          return commands[i].func (argc - 1, argv + 1);
+        }
+    }
+
+  g_printerr (_("%s: unknown command “%s”\n"), "futures-lab-cli", argv[1]);
+  print_help ();
+  return FL_CLI_EXIT_USAGE;
+}

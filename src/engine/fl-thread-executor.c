@@ -1,0 +1,466 @@
+/* fl-thread-executor.c: ThreadPoolExecutor on GThreadPool
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The executor keeps its own queue of futures; GThreadPool provides the threads. Each
+ * task pushed to the pool is a *lane*: a loop that takes futures from the queue until the
+ * executor shuts down. So every worker thread has a stable lane number (what the
+ * timeline draws), the queue can be drained by shutdown(cancel_futures), and, as in
+ * Python, a new lane starts only when a job arrives and no lane is idle, up to
+ * max-workers.
+ *
+ * The queue lives in a refcounted Core that the lanes share, so the executor object can
+ * be dropped while lanes finish their last jobs, from any thread, without joining.
+ */
+#include "config.h"
+
+#include "fl-lock.h"
+
+#include "fl-future-private.h"
+#include "fl-thread-executor.h"
+
+#define GIL_SWITCH_INTERVAL_US 5000
+
+/* A fair lock: threads get it in the order they asked, like CPython's GIL hand-over,
+ * so a thread that drops it cannot take it straight back while another waits. */
+struct _FlGil
+{
+  FlMutex  mutex;
+  FlCond   cond;
+  guint64 next_ticket;
+  guint64 serving;
+  int     waiting;            /* atomic: threads queued for it */
+};
+
+typedef struct
+{
+  FlGil  *gil;
+  gint64  acquired_at;
+  int     depth;              /* begin_blocking nesting */
+} GilThreadState;
+
+typedef struct
+{
+  gatomicrefcount ref;
+  FlMutex          mutex;
+  FlCond           work_cond;
+  FlCond           done_cond;
+  GQueue          queue;      /* FlFuture*, owned */
+  guint           max_workers;
+  guint           n_lanes;    /* started */
+  guint           n_alive;    /* not yet returned */
+  guint           n_idle;
+  gboolean        shutdown;
+  FlGil          *gil;        /* NULL unless simulating the GIL */
+} Core;
+
+struct _FlThreadExecutor
+{
+  FlExecutor   parent_instance;
+  Core        *core;
+  GThreadPool *pool;
+  gboolean     simulate_gil;
+};
+
+G_DEFINE_FINAL_TYPE (FlThreadExecutor, fl_thread_executor, FL_TYPE_EXECUTOR)
+
+static GPrivate gil_state = G_PRIVATE_INIT (g_free);
+
+static FlGil *
+gil_new (void)
+{
+  FlGil *gil = g_new0 (FlGil, 1);
+
+  fl_mutex_init (&gil->mutex);
+  fl_cond_init (&gil->cond);
+  return gil;
+}
+
+static void
+gil_free (FlGil *gil)
+{
+  fl_mutex_clear (&gil->mutex);
+  fl_cond_clear (&gil->cond);
+  g_free (gil);
+}
+
+static void
+gil_acquire (FlGil *gil)
+{
+  guint64 ticket;
+
+  g_atomic_int_inc (&gil->waiting);
+  fl_mutex_lock (&gil->mutex);
+  ticket = gil->next_ticket++;
+  while (gil->serving != ticket)
+    fl_cond_wait (&gil->cond, &gil->mutex);
+  fl_mutex_unlock (&gil->mutex);
+  g_atomic_int_add (&gil->waiting, -1);
+}
+
+static void
+gil_release (FlGil *gil)
+{
+  fl_mutex_lock (&gil->mutex);
+  gil->serving++;
+  fl_cond_broadcast (&gil->cond);
+  fl_mutex_unlock (&gil->mutex);
+}
+
+static GilThreadState *
+gil_thread_state (void)
+{
+  GilThreadState *state = g_private_get (&gil_state);
+
+  if (state == NULL)
+    {
+      state = g_new0 (GilThreadState, 1);
+      g_private_set (&gil_state, state);
+    }
+  return state;
+}
+
+void
+_fl_gil_enter_lane (FlGil *gil)
+{
+  GilThreadState *state = gil_thread_state ();
+
+  state->gil = gil;
+  state->depth = 0;
+  if (gil != NULL)
+    {
+      gil_acquire (gil);
+      state->acquired_at = g_get_monotonic_time ();
+    }
+}
+
+void
+_fl_gil_leave_lane (void)
+{
+  GilThreadState *state = gil_thread_state ();
+
+  if (state->gil != NULL && state->depth == 0)
+    gil_release (state->gil);
+  state->gil = NULL;
+}
+
+/**
+ * fl_gil_check:
+ *
+ * For CPU-bound jobs: under a simulated GIL, hands the lock to a waiting thread once
+ * this one has held it for the switch interval (5 ms, as CPython's default).
+ */
+void
+fl_gil_check (void)
+{
+  GilThreadState *state = g_private_get (&gil_state);
+  gint64 now;
+
+  if (state == NULL || state->gil == NULL || state->depth > 0)
+    return;
+
+  now = g_get_monotonic_time ();
+  if (now - state->acquired_at < GIL_SWITCH_INTERVAL_US)
+    return;
+  if (g_atomic_int_get (&state->gil->waiting) > 0)
+    {
+      gil_release (state->gil);
+      gil_acquire (state->gil);
+    }
+  state->acquired_at = g_get_monotonic_time ();
+}
+
+gboolean
+fl_gil_active (void)
+{
+  GilThreadState *state = g_private_get (&gil_state);
+
+  return state != NULL && state->gil != NULL;
+}
+
+/**
+ * fl_gil_begin_blocking:
+ *
+ * Lets go of the simulated GIL around a blocking wait (sleep, I/O), as CPython does
+ * around system calls. Pair with fl_gil_end_blocking().
+ */
+void
+fl_gil_begin_blocking (void)
+{
+  GilThreadState *state = g_private_get (&gil_state);
+
+  if (state == NULL || state->gil == NULL)
+    return;
+  if (state->depth++ == 0)
+    gil_release (state->gil);
+}
+
+void
+fl_gil_end_blocking (void)
+{
+  GilThreadState *state = g_private_get (&gil_state);
+
+  if (state == NULL || state->gil == NULL || state->depth == 0)
+    return;
+  if (--state->depth == 0)
+    {
+      gil_acquire (state->gil);
+      state->acquired_at = g_get_monotonic_time ();
+    }
+}
+
+static Core *
+core_ref (Core *core)
+{
+  g_atomic_ref_count_inc (&core->ref);
+  return core;
+}
+
+static void
+core_unref (Core *core)
+{
+  if (!g_atomic_ref_count_dec (&core->ref))
+    return;
+
+  g_queue_clear_full (&core->queue, g_object_unref);
+  if (core->gil != NULL)
+    gil_free (core->gil);
+  fl_mutex_clear (&core->mutex);
+  fl_cond_clear (&core->work_cond);
+  fl_cond_clear (&core->done_cond);
+  g_free (core);
+}
+
+/* The body of one worker thread. */
+static void
+lane_main (gpointer data,
+           gpointer user_data)
+{
+  Core *core = user_data;
+  int lane = GPOINTER_TO_INT (data) - 1;
+
+  fl_mutex_lock (&core->mutex);
+  for (;;)
+    {
+      FlFuture *future;
+      FlGil *gil;
+
+      while (core->queue.length == 0 && !core->shutdown)
+        {
+          core->n_idle++;
+          fl_cond_wait (&core->work_cond, &core->mutex);
+          core->n_idle--;
+        }
+
+      future = g_queue_pop_head (&core->queue);
+      if (future == NULL)
+        break;
+      gil = core->gil;
+      fl_mutex_unlock (&core->mutex);
+
+      _fl_gil_enter_lane (gil);
+      _fl_future_run_sync (future, FL_LANE_THREAD, lane);
+      _fl_gil_leave_lane ();
+      g_object_unref (future);
+
+      fl_mutex_lock (&core->mutex);
+    }
+
+  if (--core->n_alive == 0)
+    fl_cond_broadcast (&core->done_cond);
+  fl_mutex_unlock (&core->mutex);
+
+  core_unref (core);
+}
+
+static gboolean
+fl_thread_executor_schedule (FlExecutor  *executor,
+                             FlFuture    *future,
+                             GError     **error)
+{
+  FlThreadExecutor *self = FL_THREAD_EXECUTOR (executor);
+  Core *core = self->core;
+  int new_lane = 0;
+
+  fl_mutex_lock (&core->mutex);
+  if (core->shutdown)
+    {
+      fl_mutex_unlock (&core->mutex);
+      g_set_error (error, FL_ERROR, FL_ERROR_SHUTDOWN,
+                   "Cannot submit to “%s”: it has been shut down",
+                   fl_executor_get_display_name (executor));
+      return FALSE;
+    }
+
+  g_queue_push_tail (&core->queue, g_object_ref (future));
+  if (core->n_idle > 0)
+    fl_cond_signal (&core->work_cond);
+  else if (core->n_lanes < core->max_workers)
+    {
+      new_lane = ++core->n_lanes;
+      core->n_alive++;
+      core_ref (core);
+    }
+  fl_mutex_unlock (&core->mutex);
+
+  /* Starting a thread is slow: never with the queue locked. */
+  if (new_lane > 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!g_thread_pool_push (self->pool, GINT_TO_POINTER (new_lane), &local_error))
+        {
+          g_critical ("Could not start worker thread %d: %s", new_lane, local_error->message);
+          fl_mutex_lock (&core->mutex);
+          core->n_lanes--;
+          if (--core->n_alive == 0)
+            fl_cond_broadcast (&core->done_cond);
+          fl_mutex_unlock (&core->mutex);
+          core_unref (core);
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+fl_thread_executor_shutdown (FlExecutor *executor,
+                             gboolean    wait,
+                             gboolean    cancel_futures)
+{
+  FlThreadExecutor *self = FL_THREAD_EXECUTOR (executor);
+  Core *core = self->core;
+  GQueue cancelled = G_QUEUE_INIT;
+
+  fl_mutex_lock (&core->mutex);
+  core->shutdown = TRUE;
+  if (cancel_futures)
+    {
+      cancelled = core->queue;
+      g_queue_init (&core->queue);
+    }
+  fl_cond_broadcast (&core->work_cond);
+  fl_mutex_unlock (&core->mutex);
+
+  /* Cancelling notifies waiters and queues dispatch: outside our lock. */
+  for (GList *l = cancelled.head; l != NULL; l = l->next)
+    fl_future_cancel (l->data);
+  g_queue_clear_full (&cancelled, g_object_unref);
+
+  if (wait)
+    {
+      fl_mutex_lock (&core->mutex);
+      while (core->n_alive > 0)
+        fl_cond_wait (&core->done_cond, &core->mutex);
+      fl_mutex_unlock (&core->mutex);
+    }
+}
+
+static FlLaneKind
+fl_thread_executor_get_lane_kind (FlExecutor *executor)
+{
+  return FL_LANE_THREAD;
+}
+
+static void
+fl_thread_executor_constructed (GObject *object)
+{
+  FlThreadExecutor *self = FL_THREAD_EXECUTOR (object);
+  g_autoptr(GError) error = NULL;
+
+  G_OBJECT_CLASS (fl_thread_executor_parent_class)->constructed (object);
+
+  self->core->max_workers = fl_executor_get_max_workers (FL_EXECUTOR (self));
+  /* Shared (non-exclusive) threads: a lane holds its thread until shutdown, and the
+   * threads go back to GLib's pool afterwards. */
+  self->pool = g_thread_pool_new (lane_main, self->core, (int) self->core->max_workers,
+                                  FALSE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fl_thread_executor_finalize (GObject *object)
+{
+  FlThreadExecutor *self = FL_THREAD_EXECUTOR (object);
+
+  /* Like dropping a ThreadPoolExecutor without calling shutdown(): queued jobs still
+   * run; lanes exit when the queue is empty. Nothing here waits for them. */
+  fl_thread_executor_shutdown (FL_EXECUTOR (self), FALSE, FALSE);
+  g_thread_pool_free (self->pool, FALSE, FALSE);
+  core_unref (self->core);
+
+  G_OBJECT_CLASS (fl_thread_executor_parent_class)->finalize (object);
+}
+
+static void
+fl_thread_executor_class_init (FlThreadExecutorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  FlExecutorClass *executor_class = FL_EXECUTOR_CLASS (klass);
+
+  object_class->constructed = fl_thread_executor_constructed;
+  object_class->finalize = fl_thread_executor_finalize;
+
+  executor_class->schedule = fl_thread_executor_schedule;
+  executor_class->shutdown = fl_thread_executor_shutdown;
+  executor_class->get_lane_kind = fl_thread_executor_get_lane_kind;
+}
+
+static void
+fl_thread_executor_init (FlThreadExecutor *self)
+{
+  self->core = g_new0 (Core, 1);
+  g_atomic_ref_count_init (&self->core->ref);
+  fl_mutex_init (&self->core->mutex);
+  fl_cond_init (&self->core->work_cond);
+  fl_cond_init (&self->core->done_cond);
+  g_queue_init (&self->core->queue);
+}
+
+/**
+ * fl_thread_executor_new:
+ * @max_workers: 0 for the default, min(32, cores + 4)
+ *
+ * Returns: (transfer full): a thread-pool executor
+ */
+FlExecutor *
+fl_thread_executor_new (guint max_workers)
+{
+  g_autofree char *name = NULL;
+
+  if (max_workers == 0)
+    max_workers = fl_default_max_workers ();
+  name = g_strdup_printf ("thread pool × %u", max_workers);
+  return g_object_new (FL_TYPE_THREAD_EXECUTOR,
+                       "max-workers", max_workers,
+                       "display-name", name,
+                       NULL);
+}
+
+/**
+ * fl_thread_executor_set_gil:
+ *
+ * Simulates CPython's GIL: a job holds one global lock while it computes, offering it
+ * every 5 ms of work. Set it before the first submit.
+ */
+void
+fl_thread_executor_set_gil (FlThreadExecutor *self,
+                            gboolean          simulate_gil)
+{
+  g_return_if_fail (FL_IS_THREAD_EXECUTOR (self));
+
+  fl_mutex_lock (&self->core->mutex);
+  if (simulate_gil && self->core->gil == NULL)
+    self->core->gil = gil_new ();
+  else if (!simulate_gil && self->core->gil != NULL && self->core->n_lanes == 0)
+    g_clear_pointer (&self->core->gil, gil_free);
+  self->simulate_gil = simulate_gil;
+  fl_mutex_unlock (&self->core->mutex);
+}
+
+gboolean
+fl_thread_executor_get_gil (FlThreadExecutor *self)
+{
+  g_return_val_if_fail (FL_IS_THREAD_EXECUTOR (self), FALSE);
+  return self->simulate_gil;
+}
