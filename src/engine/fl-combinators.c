@@ -782,18 +782,25 @@ gather_collect (FlFuture *const  *futures,
 {
   g_autoptr(GPtrArray) results = g_ptr_array_new_full (n, (GDestroyNotify) g_variant_unref);
 
+  /* Failing fast means the others may still be running: look for the failure first. */
+  for (guint i = 0; i < n; i++)
+    {
+      const GError *job_error = fl_future_peek_error (futures[i]);
+
+      if (job_error != NULL)
+        {
+          g_propagate_error (error, g_error_copy (job_error));
+          return NULL;
+        }
+    }
+
   for (guint i = 0; i < n; i++)
     {
       GVariant *value = fl_future_peek_result (futures[i]);
 
       if (value == NULL)
         {
-          const GError *job_error = fl_future_peek_error (futures[i]);
-
-          if (job_error != NULL)
-            g_propagate_error (error, g_error_copy (job_error));
-          else
-            g_set_error (error, FL_ERROR, FL_ERROR_FAILED, "Future %u is not done", i + 1);
+          g_set_error (error, FL_ERROR, FL_ERROR_FAILED, "Future %u is not done", i + 1);
           return NULL;
         }
       g_ptr_array_add (results, g_variant_ref (value));
