@@ -53,6 +53,7 @@ GVariant      *_fl_future_invoke             (FlFuture           *self,
 const FlJobInfo *_fl_future_get_job          (FlFuture           *self);
 GCancellable  *_fl_future_get_cancellable    (FlFuture           *self);
 FlJobProgress *_fl_future_get_progress_sink  (FlFuture           *self);
+GList         *_fl_future_get_queue_link     (FlFuture           *self);
 void           _fl_future_set_progress       (FlFuture           *self,
                                               double              fraction,
                                               guint64             bytes);

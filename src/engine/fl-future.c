@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "fl-lock.h"
 
 #include "fl-enums.h"
@@ -24,6 +26,14 @@ typedef struct
   gpointer         user_data;
   GDestroyNotify   destroy;
 } DoneCallback;
+
+/* Most futures get exactly one done callback: keep it inline, spill the rest. */
+typedef struct
+{
+  guint        n;
+  DoneCallback first;
+  GArray      *more;           /* DoneCallback */
+} CallbackList;
 
 struct _FlFuture
 {
@@ -58,7 +68,8 @@ struct _FlFuture
   GVariant        *result;
   GError          *error;
   GCancellable    *cancellable;
-  GArray          *callbacks;      /* DoneCallback, in the order added */
+  CallbackList     callbacks;      /* in the order added */
+  GList            queue_link;     /* for executors' queues; data is the future */
   GSList          *waiters;
   GString         *log;
   guint            callbacks_fired : 1;
@@ -117,6 +128,68 @@ done_callback_clear (gpointer data)
 }
 
 static void
+callback_list_append (CallbackList       *list,
+                      const DoneCallback *cb)
+{
+  if (list->n == 0)
+    list->first = *cb;
+  else
+    {
+      if (list->more == NULL)
+        list->more = g_array_new (FALSE, FALSE, sizeof (DoneCallback));
+      g_array_append_vals (list->more, cb, 1);
+    }
+  list->n++;
+}
+
+static DoneCallback *
+callback_list_get (CallbackList *list,
+                   guint         i)
+{
+  return i == 0 ? &list->first : &g_array_index (list->more, DoneCallback, i - 1);
+}
+
+/* Runs the destroy notifies and empties the list. */
+static void
+callback_list_clear (CallbackList *list)
+{
+  for (guint i = 0; i < list->n; i++)
+    done_callback_clear (callback_list_get (list, i));
+  if (list->more != NULL)
+    g_array_unref (list->more);
+  memset (list, 0, sizeof *list);
+}
+
+/* A GCancellable is a GObject: allocating one per future costs as much as the future.
+ * Each thread keeps one spare, recycled from a finished future when nobody else can
+ * still see it (sole reference, never cancelled). */
+static GPrivate spare_cancellable = G_PRIVATE_INIT (g_object_unref);
+
+static GCancellable *
+take_cancellable (void)
+{
+  GCancellable *cancellable = g_private_get (&spare_cancellable);
+
+  if (cancellable == NULL)
+    return g_cancellable_new ();
+  g_private_set (&spare_cancellable, NULL);
+  return cancellable;
+}
+
+static void
+recycle_cancellable (GCancellable *cancellable)
+{
+  if (cancellable == NULL)
+    return;
+  if (!g_cancellable_is_cancelled (cancellable)
+      && g_atomic_int_get ((int *) &G_OBJECT (cancellable)->ref_count) == 1
+      && g_private_get (&spare_cancellable) == NULL)
+    g_private_set (&spare_cancellable, cancellable);
+  else
+    g_object_unref (cancellable);
+}
+
+static void
 progress_sink_report (FlJobProgress *sink,
                       double         fraction,
                       guint64        bytes)
@@ -129,8 +202,7 @@ fl_future_finalize (GObject *object)
 {
   FlFuture *self = FL_FUTURE (object);
 
-  if (self->callbacks != NULL)
-    g_array_unref (self->callbacks);
+  callback_list_clear (&self->callbacks);
   if (self->func_destroy != NULL)
     self->func_destroy (self->func_data);
   g_clear_pointer (&self->label, g_free);
@@ -211,6 +283,7 @@ fl_future_init (FlFuture *self)
   self->progress = -1.0;
   self->progress_sink.report = progress_sink_report;
   self->progress_sink.data = self;
+  self->queue_link.data = self;
 }
 
 FlFuture *
@@ -307,7 +380,7 @@ _fl_future_set_running (FlFuture   *self,
   self->lane = lane;
   self->started_time = now;
   if (self->cancellable == NULL)
-    self->cancellable = g_cancellable_new ();
+    self->cancellable = take_cancellable ();
   g_atomic_int_set (&self->state, FL_FUTURE_RUNNING);
   fl_mutex_unlock (&self->mutex);
 
@@ -331,6 +404,7 @@ _fl_future_complete (FlFuture *self,
 {
   FlFutureState state;
   GSList *waiters;
+  GCancellable *cancellable;
   gint64 now;
 
   if (value != NULL)
@@ -376,10 +450,13 @@ _fl_future_complete (FlFuture *self,
   if (state == FL_FUTURE_FINISHED)
     self->progress = 1.0;
   g_atomic_int_set (&self->state, state);
+  /* Nothing asks a done future to stop: the cancellable can serve another job. */
+  cancellable = g_steal_pointer (&self->cancellable);
   waiters = take_waiters_locked (self);
   notify_waiters_locked (self, waiters);
   fl_mutex_unlock (&self->mutex);
 
+  recycle_cancellable (cancellable);
   record (self, FL_TRACE_FINISH, state, now, self->error != NULL ? self->error->message : NULL);
   queue_dispatch (self);
 }
@@ -433,6 +510,12 @@ _fl_future_get_cancellable (FlFuture *self)
   return self->cancellable;
 }
 
+GList *
+_fl_future_get_queue_link (FlFuture *self)
+{
+  return &self->queue_link;
+}
+
 FlJobProgress *
 _fl_future_get_progress_sink (FlFuture *self)
 {
@@ -479,32 +562,30 @@ _fl_future_remove_waiter (FlFuture *self,
 }
 
 static void
-run_callbacks (FlFuture *self,
-               GArray   *callbacks)
+run_callbacks (FlFuture     *self,
+               CallbackList *callbacks)
 {
-  if (callbacks == NULL)
-    return;
-
-  /* The array was taken out of the future, so a callback that adds another callback,
+  /* The list was taken out of the future, so a callback that adds another callback,
    * cancels, or drops its own reference cannot disturb this loop. */
-  for (guint i = 0; i < callbacks->len; i++)
+  for (guint i = 0; i < callbacks->n; i++)
     {
-      DoneCallback *cb = &g_array_index (callbacks, DoneCallback, i);
+      DoneCallback *cb = callback_list_get (callbacks, i);
       cb->callback (self, cb->user_data);
     }
-  g_array_unref (callbacks);
+  callback_list_clear (callbacks);
 }
 
 /* Takes the callbacks once the future is terminal, marking them fired. Lock held. */
-static GArray *
+static CallbackList
 take_callbacks_locked (FlFuture *self)
 {
-  GArray *callbacks = NULL;
+  CallbackList callbacks = { 0 };
 
   if (FL_FUTURE_STATE_IS_TERMINAL (self->state) && !self->callbacks_fired)
     {
       self->callbacks_fired = TRUE;
-      callbacks = g_steal_pointer (&self->callbacks);
+      callbacks = self->callbacks;
+      memset (&self->callbacks, 0, sizeof self->callbacks);
     }
   return callbacks;
 }
@@ -519,7 +600,7 @@ void
 _fl_future_deliver (FlFuture *self)
 {
   FlFutureState state;
-  GArray *callbacks;
+  CallbackList callbacks;
 
   g_atomic_int_set (&self->dispatch_pending, 0);
 
@@ -534,7 +615,7 @@ _fl_future_deliver (FlFuture *self)
       self->notified_state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
-  run_callbacks (self, callbacks);
+  run_callbacks (self, &callbacks);
   g_object_unref (self);
 }
 
@@ -913,7 +994,7 @@ fl_future_add_done_callback (FlFuture         *self,
                              GDestroyNotify    destroy)
 {
   DoneCallback cb = { callback, user_data, destroy };
-  GArray *run_now = NULL;
+  CallbackList run_now = { 0 };
   gboolean post = FALSE;
 
   g_return_if_fail (FL_IS_FUTURE (self));
@@ -922,30 +1003,20 @@ fl_future_add_done_callback (FlFuture         *self,
   fl_mutex_lock (&self->mutex);
   if (!FL_FUTURE_STATE_IS_TERMINAL (self->state) || !self->callbacks_fired)
     {
-      if (self->callbacks == NULL)
-        {
-          self->callbacks = g_array_new (FALSE, FALSE, sizeof (DoneCallback));
-          g_array_set_clear_func (self->callbacks, done_callback_clear);
-        }
-      g_array_append_val (self->callbacks, cb);
-
+      callback_list_append (&self->callbacks, &cb);
       if (FL_FUTURE_STATE_IS_TERMINAL (self->state) && _fl_context_is_home (self->context))
         run_now = take_callbacks_locked (self);
     }
   else if (_fl_context_is_home (self->context))
-    {
-      run_now = g_array_new (FALSE, FALSE, sizeof (DoneCallback));
-      g_array_set_clear_func (run_now, done_callback_clear);
-      g_array_append_val (run_now, cb);
-    }
+    callback_list_append (&run_now, &cb);
   else
     post = TRUE;
   fl_mutex_unlock (&self->mutex);
 
-  if (run_now != NULL)
+  if (run_now.n > 0)
     {
       g_object_ref (self);
-      run_callbacks (self, run_now);
+      run_callbacks (self, &run_now);
       g_object_unref (self);
     }
   else if (post)

@@ -209,6 +209,32 @@ fl_gil_end_blocking (void)
     }
 }
 
+/* The queue strings futures through their embedded links (no allocation per job) and
+ * holds a reference on each. */
+static void
+queue_push (GQueue   *queue,
+            FlFuture *future)
+{
+  g_queue_push_tail_link (queue, _fl_future_get_queue_link (g_object_ref (future)));
+}
+
+static FlFuture *
+queue_pop (GQueue *queue)
+{
+  GList *link = g_queue_pop_head_link (queue);
+
+  return link != NULL ? link->data : NULL;
+}
+
+static void
+drain_queue (GQueue *queue)
+{
+  FlFuture *future;
+
+  while ((future = queue_pop (queue)) != NULL)
+    g_object_unref (future);
+}
+
 static Core *
 core_ref (Core *core)
 {
@@ -222,7 +248,7 @@ core_unref (Core *core)
   if (!g_atomic_ref_count_dec (&core->ref))
     return;
 
-  g_queue_clear_full (&core->queue, g_object_unref);
+  drain_queue (&core->queue);
   if (core->gil != NULL)
     gil_free (core->gil);
   fl_mutex_clear (&core->mutex);
@@ -252,7 +278,7 @@ lane_main (gpointer data,
           core->n_idle--;
         }
 
-      future = g_queue_pop_head (&core->queue);
+      future = queue_pop (&core->queue);
       if (future == NULL)
         break;
       gil = core->gil;
@@ -292,7 +318,7 @@ fl_thread_executor_schedule (FlExecutor  *executor,
       return FALSE;
     }
 
-  g_queue_push_tail (&core->queue, g_object_ref (future));
+  queue_push (&core->queue, future);
   if (core->n_idle > 0)
     fl_cond_signal (&core->work_cond);
   else if (core->n_lanes < core->max_workers)
@@ -345,7 +371,7 @@ fl_thread_executor_shutdown (FlExecutor *executor,
   /* Cancelling notifies waiters and queues dispatch: outside our lock. */
   for (GList *l = cancelled.head; l != NULL; l = l->next)
     fl_future_cancel (l->data);
-  g_queue_clear_full (&cancelled, g_object_unref);
+  drain_queue (&cancelled);
 
   if (wait)
     {
