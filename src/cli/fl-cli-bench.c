@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <stdlib.h>
 
 #include "futures-lab-engine.h"
@@ -19,6 +18,7 @@ static int      opt_workers = 2;
 static int      opt_rounds = 2000;
 static gboolean opt_json;
 static gboolean opt_no_python;
+static gboolean interrupted;
 
 static GOptionEntry entries[] = {
   { "jobs", 'n', 0, G_OPTION_ARG_INT, &opt_jobs,
@@ -80,7 +80,7 @@ measure_throughput (guint            n_jobs,
       fl_future_add_done_callback (future, count_done, &counter, NULL);
       g_ptr_array_add (futures, future);
     }
-  while (counter.done < n_jobs)
+  while (counter.done < n_jobs && !interrupted)
     g_main_context_iteration (NULL, TRUE);
   elapsed = g_get_monotonic_time () - start;
 
@@ -133,8 +133,10 @@ fl_bench_roundtrip (FlExecutor *executor,
       if (future == NULL)
         return -1;
       fl_future_add_done_callback (future, count_done, &counter, NULL);
-      while (counter.done < target)
+      while (counter.done < target && !interrupted)
         g_main_context_iteration (NULL, TRUE);
+      if (interrupted)
+        return -1;
       if (i >= MIN (rounds, 50u))
         samples[i - MIN (rounds, 50u)] = (double) (g_get_monotonic_time () - start);
     }
@@ -208,19 +210,27 @@ fl_bench_run_python (const char  *script,
   return value;
 }
 
+/* Appends ,"name":value with @decimals digits, or null for a negative value. */
 static void
-add_number_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    double       value,
-                    gboolean     is_int)
+add_number_or_null (GString    *line,
+                    const char *name,
+                    double      value,
+                    int         decimals)
 {
-  json_builder_set_member_name (builder, name);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (line, ",\"%s\":", name);
   if (value < 0)
-    json_builder_add_null_value (builder);
-  else if (is_int)
-    json_builder_add_int_value (builder, (gint64) (value + 0.5));
+    g_string_append (line, "null");
   else
-    json_builder_add_double_value (builder, value);
+    g_string_append (line, g_ascii_formatd (buf, sizeof buf, decimals ? "%.1f" : "%.0f", value));
+}
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  interrupted = TRUE;
+  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -247,6 +257,7 @@ fl_cli_bench_main (int    argc,
   if (opt_jobs < 1 || opt_workers < 1 || opt_workers > 1024 || opt_rounds < 1)
     return fl_cli_usage_error (context, _("--jobs, --workers and --rounds must be positive"));
 
+  fl_cli_add_interrupt (on_interrupt, NULL);
   if (!opt_json)
     g_print (_("Measuring %d trivial jobs on %d worker threads…\n"), opt_jobs, opt_workers);
 
@@ -257,6 +268,8 @@ fl_cli_bench_main (int    argc,
       FlDispatchStats run_stats;
       double rate = measure_throughput (opt_jobs, opt_workers, &run_stats);
 
+      if (interrupted)
+        break;
       if (rate > jobs_per_s)
         {
           jobs_per_s = rate;
@@ -266,8 +279,13 @@ fl_cli_bench_main (int    argc,
   dispatches_per_100k = (double) stats.dispatches * 100000.0 / opt_jobs;
 
   executor = fl_thread_executor_new (opt_workers);
-  roundtrip = fl_bench_roundtrip (executor, NULL, opt_rounds);
+  roundtrip = interrupted ? -1 : fl_bench_roundtrip (executor, NULL, opt_rounds);
   fl_executor_shutdown (executor, TRUE, FALSE);
+  if (interrupted)
+    {
+      g_printerr ("%s\n", _("Interrupted: no figures reported."));
+      return FL_CLI_EXIT_INTERRUPTED;
+    }
 
   if (!opt_no_python)
     {
@@ -302,26 +320,15 @@ fl_cli_bench_main (int    argc,
 
   if (opt_json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"bench\"");
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "event");
-      json_builder_add_string_value (builder, "bench");
-      add_number_or_null (builder, "jobs_per_s", jobs_per_s, TRUE);
-      add_number_or_null (builder, "python_jobs_per_s", python_jobs_per_s, TRUE);
-      add_number_or_null (builder, "ratio", ratio >= 0 ? ((int) (ratio * 10 + 0.5)) / 10.0 : -1,
-                          FALSE);
-      add_number_or_null (builder, "roundtrip_us", ((int) (roundtrip * 10 + 0.5)) / 10.0, FALSE);
-      add_number_or_null (builder, "dispatches_per_100k", dispatches_per_100k, TRUE);
-      json_builder_end_object (builder);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      fl_cli_print_json_object (line);
+      add_number_or_null (line, "jobs_per_s", jobs_per_s, 0);
+      add_number_or_null (line, "python_jobs_per_s", python_jobs_per_s, 0);
+      add_number_or_null (line, "ratio", ratio, 1);
+      add_number_or_null (line, "roundtrip_us", roundtrip, 1);
+      add_number_or_null (line, "dispatches_per_100k", dispatches_per_100k, 0);
+      g_string_append_c (line, '}');
+      fl_cli_print_json_object (line->str);
     }
 
   return FL_CLI_EXIT_OK;
