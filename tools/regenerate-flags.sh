@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Regenerates data/flags/<cc>.gif, data/countries.json and data/licenses/ from two npm
-# packages. The build never runs this: its output is committed.
+# Regenerates data/flags/<cc>.gif, data/countries.json, data/licenses/ and the flag server's
+# resource list (src/server/fl-server.gresource.xml) from two npm packages. The build never
+# runs this: its output is committed.
 #
 #   flag-icons          SVG flags (4x3), MIT            -> data/flags/<cc>.gif, 160 px wide
 #   i18n-iso-countries  ISO 3166-1 codes, names, MIT    -> data/countries.json (en, zh)
@@ -115,6 +116,21 @@ doc = {
 json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
 sys.stdout.write("\n")
 EOF
+
+# The flag server compiles every flag into its binary: list them for glib-compile-resources.
+{
+  echo '<?xml version="1.0" encoding="UTF-8"?>'
+  echo '<!-- SPDX-License-Identifier: GPL-3.0-or-later -->'
+  echo '<!-- Written by tools/regenerate-flags.sh: edit that, not this. -->'
+  echo '<gresources>'
+  echo '  <gresource prefix="/io/github/FuturesLab/server">'
+  echo '    <file compressed="true">countries.json</file>'
+  for cc in $codes; do
+    echo "    <file>flags/$cc.gif</file>"
+  done
+  echo '  </gresource>'
+  echo '</gresources>'
+} >"$root/src/server/fl-server.gresource.xml"
 
 cp "$work/flag-icons/package/LICENSE" "$data/licenses/flag-icons.LICENSE"
 cp "$work/countries/package/LICENSE" "$data/licenses/i18n-iso-countries.LICENSE"

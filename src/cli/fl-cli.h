@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "fl-fault-config.h"
+
 G_BEGIN_DECLS
 
 /* Exit codes, as the classic scripts and sysexits use them. */
@@ -26,6 +28,9 @@ typedef struct
 } FlCliCommand;
 
 int  fl_cli_bench_main (int argc, char **argv);
+int  fl_cli_flags_main (int argc, char **argv);
+int  fl_cli_serve_main (int argc, char **argv);
+int  fl_cli_bench_flags_main (int argc, char **argv);
 
 /* Shared helpers (fl-cli-common.c) */
 int  fl_cli_usage_error       (GOptionContext *context,
@@ -34,5 +39,26 @@ int  fl_cli_usage_error       (GOptionContext *context,
 void fl_cli_print_json_object (const char     *json);
 guint fl_cli_add_interrupt    (GSourceFunc     func,
                                gpointer        data);
+
+/* Fault injection options of the flag server (fl-cli-fault-options.c): `serve`, `flags`,
+ * `bench-flags`. A seed of -1 means "none given": apply() then picks one. */
+typedef struct
+{
+  char   *delay;
+  char   *error_rate;
+  int     error_status;
+  char  **fail;
+  char   *drop_rate;
+  char   *truncate_rate;
+  char   *bandwidth;
+  gint64  seed;
+} FlCliFaultOptions;
+
+GOptionGroup *fl_cli_fault_option_group       (FlCliFaultOptions       *options);
+gboolean      fl_cli_fault_options_were_given (const FlCliFaultOptions *options);
+gboolean      fl_cli_fault_options_apply      (const FlCliFaultOptions *options,
+                                               FlFaultConfig           *config,
+                                               GError                 **error);
+void          fl_cli_fault_options_clear      (FlCliFaultOptions       *options);
 
 G_END_DECLS

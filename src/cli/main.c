@@ -9,10 +9,16 @@
 #include <string.h>
 
 #include "futures-lab-engine.h"
+#include "futures-lab-tasks.h"
 #include "fl-cli.h"
 
 static const FlCliCommand commands[] = {
   { "bench", N_("Measure the engine: throughput, round trip, dispatches"), fl_cli_bench_main },
+  { "flags", N_("Download flags sequentially, on threads or as async I/O (flags2)"),
+    fl_cli_flags_main },
+  { "serve", N_("Run the flag server with delays and failures, standalone"), fl_cli_serve_main },
+  { "bench-flags", N_("Measure flag downloads: sequential, threads, async, Python"),
+    fl_cli_bench_flags_main },
 };
 
 static void
@@ -22,7 +28,7 @@ print_help (void)
   g_print ("%s\n", _("Futures Lab on the terminal: the same engine, jobs and server as the app."));
   g_print ("\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    g_print ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
   g_print ("\n%s\n", _("Run “futures-lab-cli COMMAND --help” for the options of a command."));
 }
 
@@ -37,6 +43,7 @@ main (int    argc,
 
   g_set_prgname ("futures-lab-cli");
   fl_jobs_register_builtins ();
+  fl_download_register_job ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)

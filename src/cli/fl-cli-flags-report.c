@@ -1,0 +1,360 @@
+/* fl-cli-flags-report.c: what `futures-lab-cli flags` prints while and after it runs
+ *
+ * Text goes to stdout, or to stderr with --json, whose stdout is JSON Lines only: one object
+ * per future transition (read from the run's trace, which every lane writes to with exact
+ * timestamps, so no transition is lost however quickly a future goes through them), then
+ * the summary object as the last line. The progress bar is drawn on stderr, only when it is
+ * a terminal, at most ten times a second.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fl-cli.h"
+#include "fl-cli-flags.h"
+
+#define TICK_MS   100
+#define BAR_WIDTH 30
+
+struct _FlFlagsReport
+{
+  FlFlagsRun *run;
+  FILE       *text;
+  gboolean    json;
+  gboolean    verbose;
+  gboolean    progress;
+  gboolean    bar_drawn;
+  guint       next_event;
+  guint       tick_id;
+};
+
+FILE *
+fl_flags_report_get_text_stream (FlFlagsReport *report)
+{
+  return report->text;
+}
+
+static const char *
+state_name (FlFutureState state)
+{
+  switch (state)
+    {
+    case FL_FUTURE_PENDING:
+      return "PENDING";
+    case FL_FUTURE_RUNNING:
+      return "RUNNING";
+    case FL_FUTURE_FINISHED:
+      return "FINISHED";
+    case FL_FUTURE_FAILED:
+      return "FAILED";
+    case FL_FUTURE_CANCELLED:
+      return "CANCELLED";
+    default:
+      return "UNKNOWN";
+    }
+}
+
+static const char *
+lane_name (FlLaneKind kind)
+{
+  switch (kind)
+    {
+    case FL_LANE_THREAD:
+      return "thread";
+    case FL_LANE_PROCESS:
+      return "process";
+    case FL_LANE_MAIN_LOOP:
+      return "main-loop";
+    case FL_LANE_CALLER:
+      return "caller";
+    case FL_LANE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static void
+print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  fl_cli_print_json_object (text);
+}
+
+static void
+print_transition (FlFlagsReport      *report,
+                  const FlTraceEvent *event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  FlFuture *future = fl_flags_run_lookup (report->run, event->future_id);
+  const char *lane = lane_name (event->lane_kind);
+
+  if (future == NULL)
+    return;   /* not one of ours */
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "transition");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, event->future_id);
+  json_builder_set_member_name (builder, "cc");
+  json_builder_add_string_value (builder, fl_future_get_label (future));
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, state_name (event->state));
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_double_value (builder,
+                                 (event->time_us - fl_flags_run_get_start_time (report->run)) / 1e6);
+  if (lane != NULL && event->kind != FL_TRACE_SUBMIT)
+    {
+      json_builder_set_member_name (builder, "lane");
+      json_builder_add_string_value (builder, lane);
+      json_builder_set_member_name (builder, "lane_index");
+      json_builder_add_int_value (builder, event->lane);
+    }
+  if (event->kind == FL_TRACE_FINISH && fl_future_is_done (future))
+    {
+      g_autoptr(GVariant) outcome = g_variant_ref_sink (fl_download_describe_future (future));
+      const char *status, *error;
+      guint http_status;
+      guint64 bytes;
+
+      g_variant_lookup (outcome, "status", "&s", &status);
+      g_variant_lookup (outcome, "http-status", "u", &http_status);
+      g_variant_lookup (outcome, "bytes", "t", &bytes);
+      g_variant_lookup (outcome, "error", "&s", &error);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, status);
+      json_builder_set_member_name (builder, "http_status");
+      json_builder_add_int_value (builder, http_status);
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, bytes);
+      json_builder_set_member_name (builder, "error");
+      if (error[0] != '\0')
+        json_builder_add_string_value (builder, error);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_end_object (builder);
+  print_builder (builder);
+}
+
+/* Prints the trace events recorded since the last call, stopping at one still being
+ * written. */
+static void
+flush_transitions (FlFlagsReport *report)
+{
+  FlTrace *trace = fl_flags_run_get_trace (report->run);
+  FlTraceEvent event;
+
+  while (fl_trace_get_event (trace, report->next_event, &event))
+    {
+      print_transition (report, &event);
+      report->next_event++;
+    }
+}
+
+static void
+clear_bar (FlFlagsReport *report)
+{
+  if (report->bar_drawn)
+    {
+      fputs ("\r\033[K", stderr);
+      fflush (stderr);
+      report->bar_drawn = FALSE;
+    }
+}
+
+static void
+draw_bar (FlFlagsReport *report)
+{
+  FlFlagsCounts counts;
+  guint done, filled;
+  double rate;
+  g_autofree char *bar = NULL;
+  g_autofree char *eta = NULL;
+
+  fl_flags_run_get_counts (report->run, &counts);
+  if (counts.total == 0)
+    return;
+  done = counts.ok + counts.not_found + counts.error + counts.cancelled;
+  filled = done * BAR_WIDTH / counts.total;
+  rate = counts.elapsed > 0 ? done / counts.elapsed : 0;
+  bar = g_strnfill (BAR_WIDTH, ' ');
+  memset (bar, '#', filled);
+  if (done > 0 && rate > 0)
+    eta = g_strdup_printf (_("ETA %.0fs"), (counts.total - done) / rate);
+  else
+    eta = g_strdup (_("ETA ?"));
+
+  fprintf (stderr, "\r\033[K[%s] %u/%u  %.1f/s  %s", bar, done, counts.total, rate, eta);
+  fflush (stderr);
+  report->bar_drawn = TRUE;
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  FlFlagsReport *report = data;
+
+  if (report->json)
+    flush_transitions (report);
+  if (report->progress)
+    draw_bar (report);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_done (FlFlagsRun *run,
+         FlFuture   *future,
+         gpointer    user_data)
+{
+  FlFlagsReport *report = user_data;
+  g_autoptr(GVariant) outcome = NULL;
+  const char *cc, *status, *error, *name = NULL;
+  GVariant *result;
+  guint64 bytes;
+
+  if (!report->verbose)
+    return;
+
+  outcome = g_variant_ref_sink (fl_download_describe_future (future));
+  g_variant_lookup (outcome, "status", "&s", &status);
+  g_variant_lookup (outcome, "bytes", "t", &bytes);
+  g_variant_lookup (outcome, "error", "&s", &error);
+  cc = fl_future_get_label (future);
+  result = fl_future_peek_result (future);
+  if (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE_VARDICT))
+    g_variant_lookup (result, "name", "&s", &name);
+
+  clear_bar (report);
+  if (name != NULL && name[0] != '\0')
+    fprintf (report->text, "%s %s: ", cc, name);
+  else
+    fprintf (report->text, "%s: ", cc);
+  switch (fl_download_status_from_future (future))
+    {
+    case FL_DOWNLOAD_STATUS_OK:
+      fprintf (report->text, _("OK, %" G_GUINT64_FORMAT " bytes\n"), bytes);
+      break;
+    case FL_DOWNLOAD_STATUS_NOT_FOUND:
+      fprintf (report->text, "%s\n", _("not found"));
+      break;
+    case FL_DOWNLOAD_STATUS_CANCELLED:
+      fprintf (report->text, "%s\n", _("cancelled"));
+      break;
+    case FL_DOWNLOAD_STATUS_ERROR:
+    default:
+      fprintf (report->text, _("error: %s\n"), error);
+      break;
+    }
+  fflush (report->text);
+}
+
+/**
+ * fl_flags_report_new:
+ *
+ * Starts reporting on @run: verbose lines as futures finish, JSON lines and the progress bar
+ * on a timer.
+ */
+FlFlagsReport *
+fl_flags_report_new (FlFlagsRun *run,
+                     gboolean    json,
+                     gboolean    verbose)
+{
+  FlFlagsReport *report = g_new0 (FlFlagsReport, 1);
+
+  report->run = run;
+  report->json = json;
+  report->verbose = verbose;
+  report->text = json ? stderr : stdout;
+  report->progress = !json && !verbose && isatty (STDERR_FILENO);
+  fl_flags_run_set_done_func (run, on_done, report);
+  if (json || report->progress)
+    report->tick_id = g_timeout_add (TICK_MS, on_tick, report);
+  return report;
+}
+
+static void
+print_summary_json (FlFlagsReport       *report,
+                    const FlFlagsCounts *counts)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, "summary");
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_int_value (builder, counts->ok);
+  json_builder_set_member_name (builder, "not_found");
+  json_builder_add_int_value (builder, counts->not_found);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_int_value (builder, counts->error);
+  json_builder_set_member_name (builder, "cancelled");
+  json_builder_add_int_value (builder, counts->cancelled);
+  json_builder_set_member_name (builder, "elapsed");
+  json_builder_add_double_value (builder, counts->elapsed);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder,
+                                 fl_flags_mode_to_string (fl_flags_run_get_mode (report->run)));
+  json_builder_set_member_name (builder, "concurrency");
+  json_builder_add_int_value (builder, fl_flags_run_get_concurrency (report->run));
+  json_builder_end_object (builder);
+  print_builder (builder);
+}
+
+/**
+ * fl_flags_report_finish:
+ * @interrupted: whether Ctrl-C cut the run short
+ *
+ * The final report, as the flags2 scripts print it, plus the JSON summary line.
+ */
+void
+fl_flags_report_finish (FlFlagsReport *report,
+                        gboolean       interrupted)
+{
+  FlFlagsCounts counts;
+  FILE *out = report->text;
+
+  g_clear_handle_id (&report->tick_id, g_source_remove);
+  if (report->json)
+    flush_transitions (report);
+  clear_bar (report);
+
+  fl_flags_run_get_counts (report->run, &counts);
+  if (interrupted)
+    fprintf (out, "%s\n", _("*** Interrupted: the report below is partial."));
+  fputs ("--------------------\n", out);
+  fprintf (out, ngettext ("%u flag downloaded.\n", "%u flags downloaded.\n", counts.ok), counts.ok);
+  if (counts.not_found > 0)
+    fprintf (out, ngettext ("%u not found.\n", "%u not found.\n", counts.not_found),
+             counts.not_found);
+  if (counts.error > 0)
+    fprintf (out, ngettext ("%u error.\n", "%u errors.\n", counts.error), counts.error);
+  if (counts.cancelled > 0)
+    fprintf (out, ngettext ("%u cancelled.\n", "%u cancelled.\n", counts.cancelled),
+             counts.cancelled);
+  fprintf (out, _("Elapsed time: %.2fs\n"), counts.elapsed);
+  fflush (out);
+
+  if (report->json)
+    print_summary_json (report, &counts);
+}
+
+void
+fl_flags_report_free (FlFlagsReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_handle_id (&report->tick_id, g_source_remove);
+  fl_flags_run_set_done_func (report->run, NULL, NULL);
+  g_free (report);
+}

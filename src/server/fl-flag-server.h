@@ -1,0 +1,61 @@
+/* fl-flag-server.h: the embedded flag server (HTTP on loopback, on its own thread)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-fault-config.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_FLAG_SERVER (fl_flag_server_get_type ())
+G_DECLARE_FINAL_TYPE (FlFlagServer, fl_flag_server, FL, FLAG_SERVER, GObject)
+
+/**
+ * FlFlagServerStats:
+ * @requests: requests received under /flags
+ * @ok: 200 answers sent in full
+ * @not_found: 404 answers
+ * @errors: injected error statuses
+ * @dropped: connections closed without an answer
+ * @truncated: bodies cut short
+ * @in_flight: requests received and not yet finished
+ * @max_in_flight: the most requests in flight at once since the last reset
+ */
+typedef struct
+{
+  guint64 requests;
+  guint64 ok;
+  guint64 not_found;
+  guint64 errors;
+  guint64 dropped;
+  guint64 truncated;
+  guint   in_flight;
+  guint   max_in_flight;
+} FlFlagServerStats;
+
+FlFlagServer  *fl_flag_server_new               (const FlFaultConfig  *config);
+void           fl_flag_server_set_address       (FlFlagServer         *self,
+                                                 const char           *address);
+void           fl_flag_server_set_port          (FlFlagServer         *self,
+                                                 guint                 port);
+gboolean       fl_flag_server_start             (FlFlagServer         *self,
+                                                 GError              **error);
+void           fl_flag_server_stop              (FlFlagServer         *self);
+gboolean       fl_flag_server_is_running        (FlFlagServer         *self);
+guint          fl_flag_server_get_port          (FlFlagServer         *self);
+char          *fl_flag_server_dup_base_url      (FlFlagServer         *self);
+FlFaultConfig *fl_flag_server_dup_fault_config  (FlFlagServer         *self);
+void           fl_flag_server_set_fault_config  (FlFlagServer         *self,
+                                                 const FlFaultConfig  *config);
+void           fl_flag_server_get_stats         (FlFlagServer         *self,
+                                                 FlFlagServerStats    *stats);
+guint          fl_flag_server_get_max_in_flight (FlFlagServer         *self);
+void           fl_flag_server_reset_stats       (FlFlagServer         *self);
+
+GBytes        *fl_flag_server_lookup_flag       (const char           *cc);
+GStrv          fl_flag_server_list_codes        (void);
+
+G_END_DECLS

@@ -1,0 +1,9 @@
+/* futures-lab-tasks.h: the workloads (downloads, country data) the front ends run
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "fl-countries.h"
+#include "fl-download.h"
+#include "fl-compute.h"
