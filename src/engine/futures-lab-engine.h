@@ -13,6 +13,8 @@
 #include "fl-thread-executor.h"
 #include "fl-inline-executor.h"
 #include "fl-loop-executor.h"
+#include "fl-process-executor.h"
+#include "fl-frame.h"
 #include "fl-combinators.h"
 #include "fl-loop-monitor.h"
 #include "fl-dispatcher.h"

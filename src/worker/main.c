@@ -1,0 +1,185 @@
+/* main.c: futures-lab-worker, one process of the process pool
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Started by FlProcessExecutor with a socket on --fd. Says hello, then runs one job per
+ * frame until the socket closes: reads (job name, arguments), runs the registered job on
+ * this thread, answers with progress frames and one result or error frame. Its stdout and
+ * stderr go to the parent, which files them in the running future's log. Cancelling is
+ * the parent's business: it kills this process.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "futures-lab-engine.h"
+#include "fl-compute.h"
+#include "fl-download.h"
+#include "fl-frame.h"
+
+#define EXIT_PROTOCOL 2
+#define PROGRESS_INTERVAL_US (20 * 1000)
+
+typedef struct
+{
+  FlJobProgress  sink;
+  int            fd;
+  guint64        id;
+  gint64         last_sent;
+} Progress;
+
+static gboolean
+send_frame (int       fd,
+            guchar    kind,
+            guint64   id,
+            GVariant *body)
+{
+  g_autoptr(GBytes) frame = fl_frame_encode (kind, id, body);
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_frame_write_all (fd, frame, -1, &error))
+    {
+      /* The parent is gone or closed the socket: nothing left to do. */
+      g_debug ("worker: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+progress_report (FlJobProgress *sink,
+                 double         fraction,
+                 guint64        bytes)
+{
+  Progress *progress = (Progress *) sink;
+  gint64 now = g_get_monotonic_time ();
+
+  /* A job may report thousands of times a second; the parent needs a few dozen. */
+  if (now - progress->last_sent < PROGRESS_INTERVAL_US || fraction >= 1.0)
+    return;
+  progress->last_sent = now;
+  send_frame (progress->fd, FL_FRAME_PROGRESS, progress->id,
+              g_variant_new ("(dt)", fraction, bytes));
+}
+
+static gboolean
+run_one (int       fd,
+         guint64   id,
+         GVariant *body)
+{
+  g_autoptr(GVariant) args = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  Progress progress = { { progress_report, NULL }, fd, id, 0 };
+
+  g_variant_get (body, "(&smv)", &name, &args);
+  value = fl_job_run (name, args, NULL, &progress.sink, &error);
+  fflush (stdout);
+  if (value != NULL)
+    return send_frame (fd, FL_FRAME_RESULT, id, value);
+  return send_frame (fd, FL_FRAME_ERROR, id,
+                     g_variant_new ("(sis)", g_quark_to_string (error->domain), error->code,
+                                    error->message));
+}
+
+static int
+serve (int fd)
+{
+  g_autoptr(FlFrameReader) reader = fl_frame_reader_new (fl_frame_specs_to_worker, 0);
+
+  if (!send_frame (fd, FL_FRAME_HELLO, 0,
+                   g_variant_new ("(ux)", FL_FRAME_PROTOCOL_VERSION, (gint64) getpid ())))
+    return EXIT_SUCCESS;
+
+  for (;;)
+    {
+      g_autoptr(GVariant) body = NULL;
+      g_autoptr(GError) error = NULL;
+      guchar kind;
+      guint64 id;
+      gssize n;
+
+      if (fl_frame_reader_next (reader, &kind, &id, &body, &error))
+        {
+          if (!run_one (fd, id, body))
+            return EXIT_SUCCESS;
+          continue;
+        }
+      if (error != NULL)
+        {
+          fprintf (stderr, "futures-lab-worker: %s\n", error->message);
+          return EXIT_PROTOCOL;
+        }
+
+      n = fl_frame_reader_fill (reader, fd, &error);
+      if (n == 0)
+        {
+          if (fl_frame_reader_get_buffered (reader) > 0)
+            {
+              fprintf (stderr, "futures-lab-worker: the parent closed mid-frame\n");
+              return EXIT_PROTOCOL;
+            }
+          return EXIT_SUCCESS;            /* the pool closed us */
+        }
+      if (n < 0)
+        {
+          fprintf (stderr, "futures-lab-worker: %s\n", error->message);
+          return EXIT_PROTOCOL;
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int fd = 3;
+  long parent = 0;
+
+  for (int i = 1; i + 1 < argc; i += 2)
+    {
+      if (strcmp (argv[i], "--fd") == 0)
+        fd = atoi (argv[i + 1]);
+      else if (strcmp (argv[i], "--parent") == 0)
+        parent = atol (argv[i + 1]);
+      else if (strcmp (argv[i], "--lane") != 0)
+        {
+          fprintf (stderr, "futures-lab-worker: unknown option %s\n"
+                   "This program is started by Futures Lab's process pool.\n", argv[i]);
+          return EXIT_PROTOCOL;
+        }
+    }
+
+  /* Die with the parent, and not a moment after it is already gone. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (parent > 0 && getppid () != parent)
+    return EXIT_SUCCESS;
+  /* A closed socket is an error from write(), not a signal. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (fd < 0 || fcntl (fd, F_GETFD) < 0)
+    {
+      fprintf (stderr, "futures-lab-worker: no socket on fd %d: %s\n"
+               "This program is started by Futures Lab's process pool.\n",
+               fd, g_strerror (errno));
+      return EXIT_PROTOCOL;
+    }
+  /* Jobs that start programs must not hand them our socket. */
+  fcntl (fd, F_SETFD, FD_CLOEXEC);
+
+  g_set_prgname ("futures-lab-worker");
+  fl_jobs_register_builtins ();
+  fl_compute_register_jobs ();
+  fl_compute_allow_crash (TRUE);
+  fl_download_register_job ();
+
+  return serve (fd);
+}
