@@ -144,20 +144,23 @@ fl_bench_roundtrip (FlExecutor *executor,
   return fl_bench_median (samples, rounds);
 }
 
+/* The same workload in Python: best of three, as ours, after the same warm-up. */
 static const char python_threads[] =
   "import sys, time\n"
   "from concurrent.futures import ThreadPoolExecutor\n"
   "n, w = int(sys.argv[1]), int(sys.argv[2])\n"
   "def job(i):\n"
   "    return i\n"
+  "best = 0\n"
   "with ThreadPoolExecutor(max_workers=w) as ex:\n"
   "    ex.submit(job, 0).result()\n"
-  "    t = time.perf_counter()\n"
-  "    fs = [ex.submit(job, i) for i in range(n)]\n"
-  "    for f in fs:\n"
-  "        f.result()\n"
-  "    t = time.perf_counter() - t\n"
-  "print(n / t)\n";
+  "    for _ in range(3):\n"
+  "        t = time.perf_counter()\n"
+  "        fs = [ex.submit(job, i) for i in range(n)]\n"
+  "        for f in fs:\n"
+  "            f.result()\n"
+  "        best = max(best, n / (time.perf_counter() - t))\n"
+  "print(best)\n";
 
 /**
  * fl_bench_run_python:
