@@ -14,7 +14,6 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -217,17 +216,12 @@ print_table (GArray *rows)
 }
 
 static void
-add_json_row (JsonBuilder *builder,
-              const Row   *row)
+add_json_row (FlJsonLine *line,
+              const Row  *row)
 {
   g_autofree char *key = g_strdup_printf ("%s_%s", row->who, row->scenario);
 
-  g_strdelimit (key, "-()", '_');
-  json_builder_set_member_name (builder, key);
-  if (row->elapsed < 0)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_double_value (builder, row->elapsed);
+  fl_json_line_add_double (line, key, row->elapsed, 3);
 }
 
 int
@@ -388,29 +382,17 @@ fl_cli_bench_flags_main (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
+      FlJsonLine line;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "event");
-      json_builder_add_string_value (builder, "bench-flags");
+      fl_json_line_init (&line);
+      fl_json_line_add_string (&line, "event", "bench-flags");
       for (guint i = 0; i < rows->len; i++)
-        add_json_row (builder, &g_array_index (rows, Row, i));
-      json_builder_set_member_name (builder, "delay_20_ms");
-      json_builder_add_int_value (builder, small_delay);
-      json_builder_set_member_name (builder, "delay_676_ms");
-      json_builder_add_int_value (builder, big_delay);
-      json_builder_set_member_name (builder, "max_req_676");
-      json_builder_add_int_value (builder, big_conc);
-      json_builder_set_member_name (builder, "targets_met");
-      json_builder_add_boolean_value (builder, all_met);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, NULL);
-      fl_cli_print_json_object (text);
+        add_json_row (&line, &g_array_index (rows, Row, i));
+      fl_json_line_add_int (&line, "delay_20_ms", small_delay);
+      fl_json_line_add_int (&line, "delay_676_ms", big_delay);
+      fl_json_line_add_int (&line, "max_req_676", big_conc);
+      fl_json_line_add_bool (&line, "targets_met", all_met);
+      fl_json_line_print (&line);
     }
   return FL_CLI_EXIT_OK;
 }

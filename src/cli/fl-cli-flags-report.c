@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,46 +78,28 @@ lane_name (FlLaneKind kind)
 }
 
 static void
-print_builder (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, NULL);
-  fl_cli_print_json_object (text);
-}
-
-static void
 print_transition (FlFlagsReport      *report,
                   const FlTraceEvent *event)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   FlFuture *future = fl_flags_run_lookup (report->run, event->future_id);
   const char *lane = lane_name (event->lane_kind);
+  FlJsonLine line;
 
   if (future == NULL)
     return;   /* not one of ours */
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, "transition");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, event->future_id);
-  json_builder_set_member_name (builder, "cc");
-  json_builder_add_string_value (builder, fl_future_get_label (future));
-  json_builder_set_member_name (builder, "state");
-  json_builder_add_string_value (builder, state_name (event->state));
-  json_builder_set_member_name (builder, "time");
-  json_builder_add_double_value (builder,
-                                 (event->time_us - fl_flags_run_get_start_time (report->run)) / 1e6);
+  fl_json_line_init (&line);
+  fl_json_line_add_string (&line, "event", "transition");
+  fl_json_line_add_int (&line, "id", event->future_id);
+  fl_json_line_add_string (&line, "cc", fl_future_get_label (future));
+  fl_json_line_add_string (&line, "state", state_name (event->state));
+  fl_json_line_add_double (&line, "time",
+                           MAX (0, event->time_us - fl_flags_run_get_start_time (report->run)) / 1e6,
+                           6);
   if (lane != NULL && event->kind != FL_TRACE_SUBMIT)
     {
-      json_builder_set_member_name (builder, "lane");
-      json_builder_add_string_value (builder, lane);
-      json_builder_set_member_name (builder, "lane_index");
-      json_builder_add_int_value (builder, event->lane);
+      fl_json_line_add_string (&line, "lane", lane);
+      fl_json_line_add_int (&line, "lane_index", event->lane);
     }
   if (event->kind == FL_TRACE_FINISH && fl_future_is_done (future))
     {
@@ -131,20 +112,12 @@ print_transition (FlFlagsReport      *report,
       g_variant_lookup (outcome, "http-status", "u", &http_status);
       g_variant_lookup (outcome, "bytes", "t", &bytes);
       g_variant_lookup (outcome, "error", "&s", &error);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, status);
-      json_builder_set_member_name (builder, "http_status");
-      json_builder_add_int_value (builder, http_status);
-      json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder, bytes);
-      json_builder_set_member_name (builder, "error");
-      if (error[0] != '\0')
-        json_builder_add_string_value (builder, error);
-      else
-        json_builder_add_null_value (builder);
+      fl_json_line_add_string (&line, "status", status);
+      fl_json_line_add_int (&line, "http_status", http_status);
+      fl_json_line_add_int (&line, "bytes", bytes);
+      fl_json_line_add_string (&line, "error", error[0] != '\0' ? error : NULL);
     }
-  json_builder_end_object (builder);
-  print_builder (builder);
+  fl_json_line_print (&line);
 }
 
 /* Prints the trace events recorded since the last call, stopping at one still being
@@ -287,28 +260,19 @@ static void
 print_summary_json (FlFlagsReport       *report,
                     const FlFlagsCounts *counts)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  FlJsonLine line;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, "summary");
-  json_builder_set_member_name (builder, "ok");
-  json_builder_add_int_value (builder, counts->ok);
-  json_builder_set_member_name (builder, "not_found");
-  json_builder_add_int_value (builder, counts->not_found);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_int_value (builder, counts->error);
-  json_builder_set_member_name (builder, "cancelled");
-  json_builder_add_int_value (builder, counts->cancelled);
-  json_builder_set_member_name (builder, "elapsed");
-  json_builder_add_double_value (builder, counts->elapsed);
-  json_builder_set_member_name (builder, "mode");
-  json_builder_add_string_value (builder,
-                                 fl_flags_mode_to_string (fl_flags_run_get_mode (report->run)));
-  json_builder_set_member_name (builder, "concurrency");
-  json_builder_add_int_value (builder, fl_flags_run_get_concurrency (report->run));
-  json_builder_end_object (builder);
-  print_builder (builder);
+  fl_json_line_init (&line);
+  fl_json_line_add_string (&line, "event", "summary");
+  fl_json_line_add_int (&line, "ok", counts->ok);
+  fl_json_line_add_int (&line, "not_found", counts->not_found);
+  fl_json_line_add_int (&line, "error", counts->error);
+  fl_json_line_add_int (&line, "cancelled", counts->cancelled);
+  fl_json_line_add_double (&line, "elapsed", counts->elapsed, 3);
+  fl_json_line_add_string (&line, "mode",
+                           fl_flags_mode_to_string (fl_flags_run_get_mode (report->run)));
+  fl_json_line_add_int (&line, "concurrency", fl_flags_run_get_concurrency (report->run));
+  fl_json_line_print (&line);
 }
 
 /**

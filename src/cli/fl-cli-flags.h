@@ -81,4 +81,26 @@ FILE          *fl_flags_report_get_text_stream (FlFlagsReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlFlagsReport, fl_flags_report_free)
 
+/* JSON Lines (fl-cli-json-line.c) */
+typedef struct
+{
+  GString *text;
+} FlJsonLine;
+
+void fl_json_line_init        (FlJsonLine *line);
+void fl_json_line_add_string  (FlJsonLine *line,
+                               const char *key,
+                               const char *value);
+void fl_json_line_add_int     (FlJsonLine *line,
+                               const char *key,
+                               gint64      value);
+void fl_json_line_add_double  (FlJsonLine *line,
+                               const char *key,
+                               double      value,
+                               int         decimals);
+void fl_json_line_add_bool    (FlJsonLine *line,
+                               const char *key,
+                               gboolean    value);
+void fl_json_line_print       (FlJsonLine *line);
+
 G_END_DECLS

@@ -199,6 +199,13 @@ on_message_finished (SoupServerMessage *msg,
   request_finish (req);
 }
 
+/* libsoup 3.2 has no phrase for 418; the flags2 server answers "I'm a Teapot". */
+static const char *
+reason_phrase (guint status)
+{
+  return status == 418 ? "I'm a Teapot" : soup_status_get_phrase (status);
+}
+
 static void
 respond_text (Request    *req,
               guint       status,
@@ -206,7 +213,7 @@ respond_text (Request    *req,
 {
   req->status = status;
   req->bytes = strlen (text);
-  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_status (req->msg, status, reason_phrase (status));
   soup_server_message_set_response (req->msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
                                     text, strlen (text));
   soup_server_message_unpause (req->msg);
@@ -373,7 +380,7 @@ respond (Request *req)
     case FL_FAULT_ERROR:
       {
         g_autofree char *text = g_strdup_printf ("%u %s\n", req->decision.status,
-                                                 soup_status_get_phrase (req->decision.status));
+                                                 reason_phrase (req->decision.status));
         req->outcome = OUTCOME_ERROR;
         respond_text (req, req->decision.status, text);
         return;
