@@ -284,7 +284,7 @@ lane_main (gpointer data,
           fl_mutex_unlock (&core->mutex);
           while (g_atomic_int_get (&core->n_queued) == 0 && !g_atomic_int_get (&core->shutdown)
                  && g_get_monotonic_time () < spin_until)
-            ;
+            g_thread_yield ();    /* on a busy machine the submitter gets the core */
           fl_mutex_lock (&core->mutex);
           while (core->queue.length == 0 && !core->shutdown)
             fl_cond_wait (&core->work_cond, &core->mutex);
