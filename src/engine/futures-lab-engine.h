@@ -18,3 +18,4 @@
 #include "fl-combinators.h"
 #include "fl-loop-monitor.h"
 #include "fl-dispatcher.h"
+#include "fl-queue.h"

@@ -7,3 +7,5 @@
 #include "fl-countries.h"
 #include "fl-download.h"
 #include "fl-compute.h"
+#include "fl-lessons.h"
+#include "fl-pipeline.h"
