@@ -28,6 +28,8 @@ typedef struct
 } FlCliCommand;
 
 int  fl_cli_bench_main (int argc, char **argv);
+int  fl_cli_loiter_main (int argc, char **argv);
+int  fl_cli_queue_main (int argc, char **argv);
 int  fl_cli_flags_main (int argc, char **argv);
 int  fl_cli_serve_main (int argc, char **argv);
 int  fl_cli_bench_flags_main (int argc, char **argv);

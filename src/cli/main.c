@@ -19,6 +19,10 @@ static const FlCliCommand commands[] = {
   { "serve", N_("Run the flag server with delays and failures, standalone"), fl_cli_serve_main },
   { "bench-flags", N_("Measure flag downloads: sequential, threads, async, Python"),
     fl_cli_bench_flags_main },
+  { "loiter", N_("map() vs as_completed(): the timestamped loiter transcript"),
+    fl_cli_loiter_main },
+  { "queue", N_("Producers and consumers on a bounded queue: back-pressure made visible"),
+    fl_cli_queue_main },
 };
 
 static void
