@@ -246,6 +246,8 @@ fl_cli_bench_main (int    argc,
   g_autofree char *why = NULL;
   FlDispatchStats stats = { 0 };
   double jobs_per_s, python_jobs_per_s = -1, ratio = -1, roundtrip, dispatches_per_100k;
+  double process_roundtrip = -1, python_process_roundtrip = -1;
+  g_autofree char *process_why = NULL;
 
   g_option_context_set_summary (context,
                                 _("Measures the engine on this machine: throughput of trivial "
@@ -284,6 +286,15 @@ fl_cli_bench_main (int    argc,
   executor = fl_thread_executor_new (opt_workers);
   roundtrip = interrupted ? -1 : fl_bench_roundtrip (executor, NULL, opt_rounds);
   fl_executor_shutdown (executor, TRUE, FALSE);
+  if (!interrupted)
+    {
+      g_autoptr(GError) process_error = NULL;
+
+      /* The same round trip through the process pool: a frame each way over a socket. */
+      process_roundtrip = fl_cli_process_roundtrip_us (opt_workers, opt_rounds, &process_error);
+      if (process_roundtrip < 0)
+        process_why = g_strdup (process_error->message);
+    }
   if (interrupted)
     {
       g_printerr ("%s\n", _("Interrupted: no figures reported."));
@@ -301,6 +312,11 @@ fl_cli_bench_main (int    argc,
       python_jobs_per_s = fl_bench_run_python (python_threads, args, &why);
       if (python_jobs_per_s > 0)
         ratio = jobs_per_s / python_jobs_per_s;
+      if (!opt_json)
+        g_print ("%s\n", _("Timing round trips through Python’s ProcessPoolExecutor…"));
+      g_clear_pointer (&why, g_free);
+      python_process_roundtrip = fl_cli_python_process_roundtrip_us (opt_workers, opt_rounds,
+                                                                      &why);
     }
   else
     why = g_strdup (_("skipped (--no-python)"));
@@ -320,6 +336,15 @@ fl_cli_bench_main (int    argc,
     g_print ("%-44s %14.1f\n", _("Main-loop dispatches per 100 000 completions"),
              dispatches_per_100k);
     g_print ("%-44s %14u\n", _("Largest batch delivered in one dispatch"), stats.max_batch);
+    if (process_roundtrip >= 0)
+      g_print ("%-44s %14.1f µs\n", _("Process-pool round trip (median)"), process_roundtrip);
+    else
+      g_print ("%-44s %14s  (%s)\n", _("Process-pool round trip (median)"), "—", process_why);
+    if (python_process_roundtrip >= 0)
+      g_print ("%-44s %14.1f µs\n", _("Python ProcessPoolExecutor round trip"),
+               python_process_roundtrip);
+    else
+      g_print ("%-44s %14s  (%s)\n", _("Python ProcessPoolExecutor round trip"), "—", why);
 
   if (opt_json)
     {
@@ -330,6 +355,8 @@ fl_cli_bench_main (int    argc,
       add_number_or_null (line, "ratio", ratio, 1);
       add_number_or_null (line, "roundtrip_us", roundtrip, 1);
       add_number_or_null (line, "dispatches_per_100k", dispatches_per_100k, 0);
+      add_number_or_null (line, "process_roundtrip_us", process_roundtrip, 1);
+      add_number_or_null (line, "python_process_roundtrip_us", python_process_roundtrip, 1);
       g_string_append_c (line, '}');
       fl_cli_print_json_object (line->str);
     }

@@ -33,6 +33,17 @@ int  fl_cli_queue_main (int argc, char **argv);
 int  fl_cli_flags_main (int argc, char **argv);
 int  fl_cli_serve_main (int argc, char **argv);
 int  fl_cli_bench_flags_main (int argc, char **argv);
+int  fl_cli_compute_main (int argc, char **argv);
+int  fl_cli_bench_compute_main (int argc, char **argv);
+
+/* Process-pool round trips (fl-cli-bench-compute.c), shared with `bench`: medians in µs,
+ * negative on failure. */
+double fl_cli_process_roundtrip_us        (guint    workers,
+                                           guint    rounds,
+                                           GError **error);
+double fl_cli_python_process_roundtrip_us (guint    workers,
+                                           guint    rounds,
+                                           char   **why);
 
 /* Shared helpers (fl-cli-common.c) */
 int  fl_cli_usage_error       (GOptionContext *context,

@@ -417,3 +417,165 @@ fl_compute_crash_args (const char *kind)
 {
   return g_variant_new ("(s)", kind);
 }
+
+/* Workloads and modes, shared by the CLI, the benchmark and the Compute page ------------ */
+
+static const char *const kernel_names[] = { "primes", "sha256", "mandelbrot" };
+static const char *const mode_names[] = { "sequential", "threads", "gil", "processes" };
+
+gboolean
+fl_compute_kernel_from_string (const char      *text,
+                               FlComputeKernel *kernel)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kernel_names); i++)
+    if (g_strcmp0 (text, kernel_names[i]) == 0)
+      {
+        *kernel = (FlComputeKernel) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+fl_compute_kernel_to_string (FlComputeKernel kernel)
+{
+  g_return_val_if_fail (kernel <= FL_COMPUTE_MANDELBROT, NULL);
+  return kernel_names[kernel];
+}
+
+const char *
+fl_compute_kernel_job_name (FlComputeKernel kernel)
+{
+  /* The job names are the kernel names. */
+  return fl_compute_kernel_to_string (kernel);
+}
+
+/**
+ * fl_compute_kernel_default_size:
+ *
+ * A size that makes one job take about 0.2 s on the reference machine; for Mandelbrot
+ * that is for 8 tiles of the image.
+ */
+guint64
+fl_compute_kernel_default_size (FlComputeKernel kernel)
+{
+  switch (kernel)
+    {
+    case FL_COMPUTE_PRIMES:
+      return FL_COMPUTE_PRIMES_DEFAULT_N;
+    case FL_COMPUTE_SHA256:
+      return FL_COMPUTE_SHA256_DEFAULT_ROUNDS;
+    case FL_COMPUTE_MANDELBROT:
+      return FL_COMPUTE_MANDELBROT_DEFAULT_SIDE;
+    default:
+      g_return_val_if_reached (0);
+    }
+}
+
+gboolean
+fl_compute_mode_from_string (const char    *text,
+                             FlComputeMode *mode)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
+    if (g_strcmp0 (text, mode_names[i]) == 0)
+      {
+        *mode = (FlComputeMode) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+fl_compute_mode_to_string (FlComputeMode mode)
+{
+  g_return_val_if_fail (mode <= FL_COMPUTE_PROCESSES, NULL);
+  return mode_names[mode];
+}
+
+/**
+ * fl_compute_workload:
+ * @n_jobs: how many jobs
+ * @size: the kernel's size (see #FlComputeKernel); 0 for the default
+ *
+ * The arguments of @n_jobs equal jobs of @kernel (Mandelbrot: the @n_jobs tiles of a
+ * @size × @size image, row by row).
+ *
+ * Returns: (transfer full) (element-type GVariant): the arguments, or %NULL with @error
+ */
+GPtrArray *
+fl_compute_workload (FlComputeKernel   kernel,
+                     guint             n_jobs,
+                     guint64           size,
+                     GError          **error)
+{
+  GPtrArray *args;
+
+  if (size == 0)
+    size = fl_compute_kernel_default_size (kernel);
+  if (n_jobs == 0)
+    {
+      g_set_error_literal (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT, "No jobs to run");
+      return NULL;
+    }
+
+  if (kernel == FL_COMPUTE_MANDELBROT)
+    {
+      if (size < n_jobs || size > 4096)
+        {
+          g_set_error (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT,
+                       "A Mandelbrot image of side %" G_GUINT64_FORMAT " cannot be cut into "
+                       "%u tiles (the side must be %u to 4096)", size, n_jobs, n_jobs);
+          return NULL;
+        }
+      return fl_compute_mandelbrot_tiles ((guint) size, (guint) size, n_jobs,
+                                          FL_COMPUTE_MANDELBROT_MAX_ITER);
+    }
+
+  args = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      if (kernel == FL_COMPUTE_PRIMES)
+        g_ptr_array_add (args, g_variant_ref_sink (fl_compute_primes_args (size)));
+      else
+        {
+          g_autofree char *seed = g_strdup_printf ("futures-lab-%u", i);
+
+          g_ptr_array_add (args, g_variant_ref_sink (fl_compute_sha256_args (seed, size)));
+        }
+    }
+  return args;
+}
+
+/**
+ * fl_compute_executor_new:
+ * @workers: threads or processes; 0 for one per core (ignored when sequential)
+ * @strict: for processes: break the pool on the first dead worker
+ *
+ * Returns: (transfer full): the executor of @mode
+ */
+FlExecutor *
+fl_compute_executor_new (FlComputeMode mode,
+                         guint         workers,
+                         gboolean      strict)
+{
+  FlExecutor *executor;
+
+  if (workers == 0)
+    workers = g_get_num_processors ();
+
+  switch (mode)
+    {
+    case FL_COMPUTE_SEQUENTIAL:
+      return fl_inline_executor_new ();
+    case FL_COMPUTE_THREADS:
+      return fl_thread_executor_new (workers);
+    case FL_COMPUTE_GIL:
+      executor = fl_thread_executor_new (workers);
+      fl_thread_executor_set_gil (FL_THREAD_EXECUTOR (executor), TRUE);
+      return executor;
+    case FL_COMPUTE_PROCESSES:
+      return fl_process_executor_new_full (workers, strict, NULL);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}

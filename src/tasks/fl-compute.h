@@ -25,11 +25,56 @@ G_BEGIN_DECLS
 #define FL_COMPUTE_CRASH_JOB      "crash"
 
 /* About 0.2 s per job on the reference machine (2 cores, see docs/BENCHMARKS.md). */
-#define FL_COMPUTE_PRIMES_DEFAULT_N        2500000
-#define FL_COMPUTE_SHA256_DEFAULT_ROUNDS   400000
-#define FL_COMPUTE_MANDELBROT_DEFAULT_SIDE 1024
+#define FL_COMPUTE_PRIMES_DEFAULT_N        1600000
+#define FL_COMPUTE_SHA256_DEFAULT_ROUNDS   360000
+#define FL_COMPUTE_MANDELBROT_DEFAULT_SIDE 1280
 #define FL_COMPUTE_MANDELBROT_MAX_ITER     2000
 #define FL_COMPUTE_MANDELBROT_MAX_PIXELS   (4096 * 4096)
+
+/**
+ * FlComputeKernel:
+ * @FL_COMPUTE_PRIMES: count primes below N (size: N)
+ * @FL_COMPUTE_SHA256: iterated SHA-256 (size: rounds)
+ * @FL_COMPUTE_MANDELBROT: one tile per job of a square image (size: the image side)
+ */
+typedef enum
+{
+  FL_COMPUTE_PRIMES,
+  FL_COMPUTE_SHA256,
+  FL_COMPUTE_MANDELBROT,
+} FlComputeKernel;
+
+/**
+ * FlComputeMode:
+ * @FL_COMPUTE_SEQUENTIAL: inline on the calling thread (on the main thread: freezes it)
+ * @FL_COMPUTE_THREADS: a thread pool
+ * @FL_COMPUTE_GIL: a thread pool under the simulated GIL
+ * @FL_COMPUTE_PROCESSES: a process pool
+ */
+typedef enum
+{
+  FL_COMPUTE_SEQUENTIAL,
+  FL_COMPUTE_THREADS,
+  FL_COMPUTE_GIL,
+  FL_COMPUTE_PROCESSES,
+} FlComputeMode;
+
+gboolean    fl_compute_kernel_from_string (const char      *text,
+                                           FlComputeKernel *kernel);
+const char *fl_compute_kernel_to_string   (FlComputeKernel  kernel);
+const char *fl_compute_kernel_job_name    (FlComputeKernel  kernel);
+guint64     fl_compute_kernel_default_size (FlComputeKernel kernel);
+gboolean    fl_compute_mode_from_string   (const char      *text,
+                                           FlComputeMode   *mode);
+const char *fl_compute_mode_to_string     (FlComputeMode    mode);
+
+GPtrArray  *fl_compute_workload           (FlComputeKernel  kernel,
+                                           guint            n_jobs,
+                                           guint64          size,
+                                           GError         **error);
+FlExecutor *fl_compute_executor_new       (FlComputeMode    mode,
+                                           guint            workers,
+                                           gboolean         strict);
 
 void      fl_compute_register_jobs      (void);
 void      fl_compute_allow_crash        (gboolean allow);

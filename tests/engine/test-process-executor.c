@@ -549,6 +549,9 @@ test_process_no_zombies (void)
   for (guint i = 0; i < futures->len; i++)
     wait_done (futures->pdata[i]);
   fl_test_spin_until (events.exited == 3, JOB_TIMEOUT_MS);
+  /* The exit is announced before the replacement starts: wait for lane 1's new worker. */
+  fl_test_spin_until (fl_process_executor_get_worker_pid (FL_PROCESS_EXECUTOR (executor), 0) > 0,
+                      JOB_TIMEOUT_MS);
   g_assert_true (fl_process_executor_kill_worker (FL_PROCESS_EXECUTOR (executor), 0, SIGKILL));
   fl_test_spin_until (events.exited == 4, JOB_TIMEOUT_MS);
 
