@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib/gstdio.h>
+
 #include "futures-lab-engine.h"
+#include "futures-lab-server.h"
 #include "futures-lab-tasks.h"
 #include "fl-test-utils.h"
 
@@ -248,6 +251,46 @@ test_crash_in_worker (void)
   fl_executor_shutdown (executor, TRUE, FALSE);
 }
 
+/* Any registered job runs in a worker: the download job too (Flags' process mode), with
+ * its own error domain intact across the process boundary. */
+static void
+test_download_in_worker (void)
+{
+  g_autoptr(FlFlagServer) server = fl_flag_server_new (NULL);
+  g_autoptr(FlExecutor) executor = fl_compute_executor_new (FL_COMPUTE_PROCESSES, 2, FALSE);
+  g_autoptr(FlFuture) ok = NULL;
+  g_autoptr(FlFuture) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *output = g_dir_make_tmp ("fl-compute-XXXXXX", &error);
+  g_autofree char *saved = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (fl_flag_server_start (server, &error));
+  base = fl_flag_server_dup_base_url (server);
+
+  ok = fl_executor_submit (executor, FL_DOWNLOAD_JOB,
+                           fl_download_args_new ("br", base, output, 5000, 2), NULL, &error);
+  g_assert_no_error (error);
+  bad = fl_executor_submit (executor, FL_DOWNLOAD_JOB,
+                            fl_download_args_new ("b!", base, output, 5000, 2), NULL, &error);
+  g_assert_no_error (error);
+  wait_done (ok);
+  wait_done (bad);
+
+  g_assert_cmpint (fl_future_get_lane_kind (ok), ==, FL_LANE_PROCESS);
+  g_assert_cmpint (fl_download_status_from_future (ok), ==, FL_DOWNLOAD_STATUS_OK);
+  saved = g_build_filename (output, "br.gif", NULL);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+  g_assert_error ((GError *) fl_future_peek_error (bad), FL_DOWNLOAD_ERROR,
+                  FL_DOWNLOAD_ERROR_INVALID_CODE);
+
+  fl_executor_shutdown (executor, TRUE, FALSE);
+  fl_flag_server_stop (server);
+  g_unlink (saved);
+  g_rmdir (output);
+}
+
 /* Simulated GIL ------------------------------------------------------------------------- */
 
 static gint64
@@ -351,6 +394,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   fl_jobs_register_builtins ();
   fl_compute_register_jobs ();
+  fl_download_register_job ();
 
   g_test_add_func ("/tasks/compute/primes-counts", test_primes_counts);
   g_test_add_func ("/tasks/compute/primes-reports-progress", test_primes_progress);
@@ -362,6 +406,7 @@ main (int    argc,
   g_test_add_func ("/tasks/compute/crash-refused-outside-worker",
                    test_crash_refused_outside_worker);
   g_test_add_func ("/tasks/compute/crash-in-worker", test_crash_in_worker);
+  g_test_add_func ("/tasks/compute/download-in-worker-process", test_download_in_worker);
   g_test_add_func ("/tasks/compute/gil-serialises-cpu", test_gil_serialises_cpu);
   g_test_add_func ("/tasks/compute/workloads-and-modes", test_workloads_and_modes);
 
