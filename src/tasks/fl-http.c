@@ -22,11 +22,13 @@
  * ---------
  * SoupSession:timeout is a whole number of seconds per I/O operation; a download needs a
  * total per-request limit (3.1 s by default). A deadline is a child GCancellable that fires
- * when the job's own cancellable fires or when a timer runs out, and remembers which. Async
- * jobs put the timer on their own main context, so every cancellation of a message happens
- * on the thread that sent it; sync jobs, blocked in a worker thread, get theirs from one
- * small timer thread (cancelling a blocking GIO call from another thread is what
- * GCancellable is for).
+ * when the job's own cancellable fires or when its time runs out, and remembers which.
+ * Deadlines wait in one queue per main context, served by a single GSource that wakes at the
+ * earliest expiry (a hundred timeout sources would be walked by every loop iteration). Async
+ * jobs use their own main context's queue, so every cancellation of a message happens on the
+ * thread that sent it; sync jobs, blocked in a worker thread, use the queue of one small
+ * timer thread (cancelling a blocking GIO call from another thread is what GCancellable is
+ * for).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -77,12 +79,148 @@ _fl_http_session_get (guint    max_conns,
 
 struct _FlDeadline
 {
-  GCancellable *cancellable;
-  GCancellable *parent;
-  gulong        parent_handler;
-  GSource      *timer;
-  int           expired;      /* atomic */
+  GCancellable  *cancellable;
+  GCancellable  *parent;
+  gulong         parent_handler;
+  gint64         expiry_us;     /* monotonic; 0 for none */
+  GSequenceIter *iter;          /* in its queue while armed, under the queue's lock */
+  struct _FlDeadlineQueue *queue;
+  int            expired;       /* atomic */
 };
+
+/* One timer per main context, however many requests: a GSource whose ready time is the
+ * earliest armed deadline. A hundred async downloads in flight would otherwise be a hundred
+ * timeout sources, which the main loop walks on every iteration. */
+typedef struct _FlDeadlineQueue
+{
+  GSource    source;
+  GMutex     lock;
+  GSequence *armed;             /* FlDeadline*, by expiry; each holds a reference, which
+                                 * whoever takes it out releases, outside the lock */
+} FlDeadlineQueue;
+
+static GMutex queues_lock;
+static GHashTable *queues;      /* GMainContext* (referenced) -> FlDeadlineQueue* */
+
+static FlDeadline *
+deadline_ref (FlDeadline *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+deadline_clear (FlDeadline *self)
+{
+  g_clear_object (&self->cancellable);
+}
+
+static void
+deadline_unref (FlDeadline *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) deadline_clear);
+}
+
+static int
+compare_expiry (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  const FlDeadline *x = a, *y = b;
+
+  return x->expiry_us < y->expiry_us ? -1 : x->expiry_us > y->expiry_us;
+}
+
+static void
+queue_update_ready_time_locked (FlDeadlineQueue *queue)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (queue->armed);
+
+  if (g_sequence_iter_is_end (first))
+    g_source_set_ready_time (&queue->source, -1);
+  else
+    g_source_set_ready_time (&queue->source, ((FlDeadline *) g_sequence_get (first))->expiry_us);
+}
+
+static gboolean
+queue_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  FlDeadlineQueue *queue = (FlDeadlineQueue *) source;
+  gint64 now = g_get_monotonic_time ();
+  GSList *expired = NULL;
+
+  g_mutex_lock (&queue->lock);
+  for (;;)
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (queue->armed);
+      FlDeadline *deadline;
+
+      if (g_sequence_iter_is_end (first))
+        break;
+      deadline = g_sequence_get (first);
+      if (deadline->expiry_us > now)
+        break;
+      g_sequence_remove (first);      /* its reference moves to the list */
+      deadline->iter = NULL;
+      expired = g_slist_prepend (expired, deadline);
+    }
+  queue_update_ready_time_locked (queue);
+  g_mutex_unlock (&queue->lock);
+
+  /* Cancelling runs the I/O's handlers: never under our lock. */
+  for (GSList *l = expired; l != NULL; l = l->next)
+    {
+      FlDeadline *deadline = l->data;
+
+      g_atomic_int_set (&deadline->expired, TRUE);
+      g_cancellable_cancel (deadline->cancellable);
+    }
+  g_slist_free_full (expired, (GDestroyNotify) deadline_unref);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+queue_finalize (GSource *source)
+{
+  FlDeadlineQueue *queue = (FlDeadlineQueue *) source;
+
+  g_sequence_free (queue->armed);
+  g_mutex_clear (&queue->lock);
+}
+
+static GSourceFuncs queue_funcs = {
+  .dispatch = queue_dispatch,
+  .finalize = queue_finalize,
+};
+
+/* The queue of @context. Contexts that ever had a deadline are kept (referenced) for the
+ * life of the process: in practice the main context and the timer thread's. */
+static FlDeadlineQueue *
+queue_for_context (GMainContext *context)
+{
+  FlDeadlineQueue *queue;
+
+  if (context == NULL)
+    context = g_main_context_default ();
+
+  g_mutex_lock (&queues_lock);
+  if (queues == NULL)
+    queues = g_hash_table_new (NULL, NULL);
+  queue = g_hash_table_lookup (queues, context);
+  if (queue == NULL)
+    {
+      queue = (FlDeadlineQueue *) g_source_new (&queue_funcs, sizeof (FlDeadlineQueue));
+      g_mutex_init (&queue->lock);
+      queue->armed = g_sequence_new (NULL);
+      g_source_set_static_name (&queue->source, "fl-download-deadlines");
+      g_source_set_priority (&queue->source, G_PRIORITY_HIGH);
+      g_source_attach (&queue->source, context);
+      g_hash_table_insert (queues, g_main_context_ref (context), queue);
+    }
+  g_mutex_unlock (&queues_lock);
+  return queue;
+}
 
 static gpointer
 timer_thread_main (gpointer data)
@@ -118,28 +256,6 @@ _fl_deadline_thread_context (void)
 }
 
 static void
-deadline_clear (FlDeadline *self)
-{
-  g_clear_object (&self->cancellable);
-}
-
-static void
-deadline_release (FlDeadline *self)
-{
-  g_atomic_rc_box_release_full (self, (GDestroyNotify) deadline_clear);
-}
-
-static gboolean
-on_timeout (gpointer data)
-{
-  FlDeadline *self = data;
-
-  g_atomic_int_set (&self->expired, TRUE);
-  g_cancellable_cancel (self->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
 on_parent_cancelled (GCancellable *parent,
                      GCancellable *child)
 {
@@ -150,7 +266,7 @@ on_parent_cancelled (GCancellable *parent,
  * _fl_deadline_new:
  * @parent: (nullable): the job's cancellable
  * @timeout_ms: the time limit, 0 for none
- * @timer_context: where the timer runs
+ * @timer_context: (nullable): whose thread fires the timer (%NULL: the global default)
  */
 FlDeadline *
 _fl_deadline_new (GCancellable *parent,
@@ -170,10 +286,15 @@ _fl_deadline_new (GCancellable *parent,
     }
   if (timeout_ms > 0)
     {
-      self->timer = g_timeout_source_new (timeout_ms);
-      g_source_set_callback (self->timer, on_timeout, g_atomic_rc_box_acquire (self),
-                             (GDestroyNotify) deadline_release);
-      g_source_attach (self->timer, timer_context);
+      FlDeadlineQueue *queue = queue_for_context (timer_context);
+
+      self->queue = queue;
+      self->expiry_us = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+      g_mutex_lock (&queue->lock);
+      self->iter = g_sequence_insert_sorted (queue->armed, deadline_ref (self), compare_expiry,
+                                             NULL);
+      queue_update_ready_time_locked (queue);
+      g_mutex_unlock (&queue->lock);
     }
   return self;
 }
@@ -198,14 +319,24 @@ _fl_deadline_expired (FlDeadline *self)
 void
 _fl_deadline_free (FlDeadline *self)
 {
+  FlDeadline *armed = NULL;
+
   if (self->parent_handler != 0)
     g_cancellable_disconnect (self->parent, self->parent_handler);
   g_clear_object (&self->parent);
-  if (self->timer != NULL)
+  if (self->queue != NULL)
     {
-      /* The callback holds its own reference: it may be running right now elsewhere. */
-      g_source_destroy (self->timer);
-      g_clear_pointer (&self->timer, g_source_unref);
+      g_mutex_lock (&self->queue->lock);
+      if (self->iter != NULL)
+        {
+          armed = g_sequence_get (self->iter);
+          g_sequence_remove (self->iter);
+          self->iter = NULL;
+          queue_update_ready_time_locked (self->queue);
+        }
+      g_mutex_unlock (&self->queue->lock);
+      if (armed != NULL)
+        deadline_unref (armed);
     }
-  g_atomic_rc_box_release_full (self, (GDestroyNotify) deadline_clear);
+  deadline_unref (self);
 }

@@ -445,6 +445,40 @@ test_timeout (Fixture       *fixture,
 }
 
 static void
+slow_600 (FlFaultConfig *config)
+{
+  config->delay_min_ms = config->delay_max_ms = 600;
+}
+
+static void
+test_deadlines_are_independent (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  /* The later deadline goes in first: the shared timer must still wake for the earlier one,
+   * and only that request ends. */
+  g_autoptr(GVariant) patient = g_variant_ref_sink (fl_download_args_new ("br", fixture->base,
+                                                                          fixture->output, 5000,
+                                                                          4));
+  g_autoptr(GVariant) hasty = g_variant_ref_sink (fl_download_args_new ("cn", fixture->base,
+                                                                        fixture->output, 150, 4));
+  AsyncResult slow = { 0 }, fast = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  set_faults (fixture, slow_600);
+  fl_download_flag_async (patient, NULL, NULL, on_async_done, &slow);
+  fl_download_flag_async (hasty, NULL, NULL, on_async_done, &fast);
+  fl_test_spin_until (fast.done, 5000);
+  g_assert_false (slow.done);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 600 * 1000 * FL_TEST_SLOWDOWN);
+  g_assert_error (fast.error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_TIMEOUT);
+  fl_test_spin_until (slow.done, 5000);
+  g_assert_no_error (slow.error);
+  g_assert_nonnull (slow.value);
+  g_clear_error (&fast.error);
+  g_clear_pointer (&slow.value, g_variant_unref);
+}
+
+static void
 test_connection_refused (Fixture       *fixture,
                          gconstpointer  data)
 {
@@ -798,6 +832,7 @@ main (int    argc,
   ADD ("truncated-body", test_truncated_body);
   ADD ("timeout", test_timeout);
   ADD ("connection-refused", test_connection_refused);
+  ADD ("deadlines-are-independent", test_deadlines_are_independent);
   ADD ("codes-that-are-not-two-letters-never-become-paths",
        test_codes_that_are_not_two_letters_never_become_paths);
   ADD ("metadata-gives-the-name", test_metadata_gives_the_name);
