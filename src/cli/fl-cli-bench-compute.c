@@ -293,17 +293,21 @@ time_mode (FlComputeMode  mode,
   return elapsed;
 }
 
+/* "name":value with @decimals digits, or null for a negative (not measured) value. */
 static void
-add_number (JsonBuilder *builder,
-            const char  *name,
-            double       value,
-            double       scale)
+add_number (GString    *line,
+            const char *name,
+            double      value,
+            int         decimals)
 {
-  json_builder_set_member_name (builder, name);
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *format = g_strdup_printf ("%%.%df", decimals);
+
+  g_string_append_printf (line, ",\"%s\":", name);
   if (value < 0)
-    json_builder_add_null_value (builder);
+    g_string_append (line, "null");
   else
-    json_builder_add_double_value (builder, ((gint64) (value * scale + 0.5)) / scale);
+    g_string_append (line, g_ascii_formatd (buffer, sizeof buffer, format, value));
 }
 
 static double
@@ -415,46 +419,30 @@ fl_cli_bench_compute_main (int    argc,
 
     if (opt_json)
       {
-        g_autoptr(JsonBuilder) builder = json_builder_new ();
-        g_autoptr(JsonGenerator) generator = json_generator_new ();
-        g_autoptr(JsonNode) root = NULL;
-        g_autofree char *line = NULL;
+        g_autoptr(GString) line = g_string_new ("{\"event\":\"bench-compute\"");
 
-        json_builder_begin_object (builder);
-        json_builder_set_member_name (builder, "event");
-        json_builder_add_string_value (builder, "bench-compute");
-        json_builder_set_member_name (builder, "jobs");
-        json_builder_add_int_value (builder, opt_jobs);
-        json_builder_set_member_name (builder, "workers");
-        json_builder_add_int_value (builder, opt_workers);
-        json_builder_set_member_name (builder, "size");
-        json_builder_add_int_value (builder, (gint64) size);
-        add_number (builder, "sequential_s", seconds[0], 1000);
-        add_number (builder, "threads_s", seconds[1], 1000);
-        add_number (builder, "gil_s", seconds[2], 1000);
-        add_number (builder, "processes_s", seconds[3], 1000);
-        add_number (builder, "threads_speedup", ratio (seq, seconds[1]), 100);
-        add_number (builder, "gil_speedup", ratio (seq, seconds[2]), 100);
-        add_number (builder, "processes_speedup", ratio (seq, seconds[3]), 100);
-        add_number (builder, "process_roundtrip_us", roundtrip_us, 10);
-        add_number (builder, "pool_startup_ms", startup_ms, 10);
-        json_builder_set_member_name (builder, "python_size");
-        json_builder_add_int_value (builder, opt_python_size);
-        add_number (builder, "python_sequential_s", py_seq, 1000);
-        add_number (builder, "python_threads_speedup",
-                    ratio (py_seq, python_number (python, "threads_s")), 100);
-        add_number (builder, "python_processes_speedup",
-                    ratio (py_seq, python_number (python, "processes_s")), 100);
-        add_number (builder, "python_process_roundtrip_us",
-                    python_number (python, "roundtrip_us"), 10);
-        add_number (builder, "python_pool_startup_ms",
-                    python_number (python, "pool_startup_ms"), 10);
-        json_builder_end_object (builder);
-
-        root = json_builder_get_root (builder);
-        json_generator_set_root (generator, root);
-        line = json_generator_to_data (generator, NULL);
-        fl_cli_print_json_object (line);
+        g_string_append_printf (line, ",\"jobs\":%d,\"workers\":%d,\"size\":%" G_GUINT64_FORMAT,
+                                opt_jobs, opt_workers, size);
+        add_number (line, "sequential_s", seconds[0], 3);
+        add_number (line, "threads_s", seconds[1], 3);
+        add_number (line, "gil_s", seconds[2], 3);
+        add_number (line, "processes_s", seconds[3], 3);
+        add_number (line, "threads_speedup", ratio (seq, seconds[1]), 2);
+        add_number (line, "gil_speedup", ratio (seq, seconds[2]), 2);
+        add_number (line, "processes_speedup", ratio (seq, seconds[3]), 2);
+        add_number (line, "process_roundtrip_us", roundtrip_us, 1);
+        add_number (line, "pool_startup_ms", startup_ms, 1);
+        g_string_append_printf (line, ",\"python_size\":%" G_GINT64_FORMAT, opt_python_size);
+        add_number (line, "python_sequential_s", py_seq, 3);
+        add_number (line, "python_threads_speedup",
+                    ratio (py_seq, python_number (python, "threads_s")), 2);
+        add_number (line, "python_processes_speedup",
+                    ratio (py_seq, python_number (python, "processes_s")), 2);
+        add_number (line, "python_process_roundtrip_us",
+                    python_number (python, "roundtrip_us"), 1);
+        add_number (line, "python_pool_startup_ms", python_number (python, "pool_startup_ms"), 1);
+        g_string_append_c (line, '}');
+        fl_cli_print_json_object (line->str);
       }
   }
 
