@@ -63,15 +63,25 @@ row_clear (Row *row)
   g_free (row->who);
 }
 
-static void
-set_delay (FlFlagServer *server,
-           guint         delay_ms)
+/* Every measurement starts on a fresh server (same port, @delay_ms): a server still holding
+ * the idle keep-alive connections of earlier runs polls them all on every iteration, which
+ * would slow whichever run comes later. */
+static gboolean
+restart_server (FlFlagServer  *server,
+                guint          delay_ms,
+                GError       **error)
 {
   g_autoptr(FlFaultConfig) config = fl_flag_server_dup_fault_config (server);
+  guint port = fl_flag_server_get_port (server);
 
   config->delay_min_ms = config->delay_max_ms = delay_ms;
+  fl_flag_server_stop (server);
+  fl_flag_server_set_port (server, port);
   fl_flag_server_set_fault_config (server, config);
+  if (!fl_flag_server_start (server, error))
+    return FALSE;
   fl_flag_server_reset_stats (server);
+  return TRUE;
 }
 
 static void
@@ -117,7 +127,8 @@ run_ours (FlFlagServer  *server,
                                            fl_flags_mode_to_string (mode), concurrency);
   g_autofree char *dir = fresh_dir (parent, name);
 
-  set_delay (server, row->delay_ms);
+  if (!restart_server (server, row->delay_ms, error))
+    return FALSE;
   run = fl_flags_run_new (mode, concurrency, NULL, error);
   if (run == NULL)
     return FALSE;
@@ -167,7 +178,11 @@ run_python (FlFlagServer  *server,
   argv[5] = dir;
   argv[6] = joined;
 
-  set_delay (server, row->delay_ms);
+  if (!restart_server (server, row->delay_ms, &error))
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
   /* Blocking here is fine: the server answers from its own thread. */
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
                      &wait_status, &error)
