@@ -85,11 +85,11 @@ fl_flags_run_new (FlFlagsMode   mode,
       executor = fl_loop_executor_new (NULL, concurrency);
       break;
     case FL_FLAGS_MODE_PROCESSES:
+      /* Each worker process runs the same download-flag job with its own session. */
+      executor = fl_process_executor_new (concurrency);
+      break;
     default:
-      g_set_error_literal (error, FL_ERROR, FL_ERROR_NOT_SUPPORTED,
-                           _("The process pool is not available yet: use --mode sequential, "
-                             "threads or async"));
-      return NULL;
+      g_return_val_if_reached (NULL);
     }
 
   run = g_new0 (FlFlagsRun, 1);

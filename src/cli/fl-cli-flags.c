@@ -258,9 +258,6 @@ check_options (GOptionContext *context,
   if (options->mode != NULL && !fl_flags_mode_from_string (options->mode, mode))
     return fl_cli_usage_error (context, _("unknown mode “%s” (sequential, threads, async or "
                                           "processes)"), options->mode);
-  if (*mode == FL_FLAGS_MODE_PROCESSES)
-    return fl_cli_usage_error (context, _("--mode processes needs the process pool, which is "
-                                          "not available yet; use sequential, threads or async"));
 
   *embedded = fl_server_preset_from_string (options->server, preset);
   if (!*embedded && !is_http_url (options->server))
@@ -352,6 +349,8 @@ fl_cli_flags_main (int    argc,
     concurrency = 1;
   else if (options.max_req != -1)
     concurrency = options.max_req;
+  else if (mode == FL_FLAGS_MODE_PROCESSES)
+    concurrency = g_get_num_processors ();    /* ProcessPoolExecutor's default */
   else
     concurrency = mode == FL_FLAGS_MODE_ASYNC ? DEFAULT_ASYNC_CONCURRENCY
                                               : DEFAULT_THREADS_CONCURRENCY;
