@@ -310,7 +310,6 @@ test_usage_errors (void)
     { { "flags", "-m", "0" }, "-m" },
     { { "flags", "-m", "1001" }, "-m" },
     { { "flags", "--mode", "fibers" }, "unknown mode" },
-    { { "flags", "--mode", "processes" }, "process pool" },
     { { "flags", "-s", "NOWHERE" }, "unknown server" },
     { { "flags", "-s", "ftp://host/flags" }, "unknown server" },
     { { "flags", "1x" }, "each CC argument" },
@@ -417,8 +416,8 @@ test_concurrency_reached_as_asked (void)
   g_autoptr(FlFaultConfig) config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
   g_autoptr(FlFlagServer) server = NULL;
   g_autofree char *base = NULL;
-  const char *modes[] = { "threads", "async", "sequential" };
-  const guint expected[] = { 6, 6, 1 };
+  const char *modes[] = { "threads", "async", "sequential", "processes" };
+  const guint expected[] = { 6, 6, 1, 6 };
 
   config->delay_min_ms = config->delay_max_ms = 100;
   server = fl_flag_server_new (config);
@@ -490,7 +489,7 @@ test_interrupt_prints_partial_report (void)
 static void
 test_modes_agree (void)
 {
-  const char *modes[] = { "sequential", "threads", "async" };
+  const char *modes[] = { "sequential", "threads", "async", "processes" };
   g_auto(GStrv) known = fl_countries_list_codes ();
   g_autofree char *downloaded = NULL;
   g_autofree char *not_found = NULL;
