@@ -185,12 +185,14 @@ fl_flags_run_start (FlFlagsRun         *run,
 
   for (guint i = 0; i < n; i++)
     {
-      g_auto(GVariantDict) dict;
+      g_autoptr(GVariant) base_args = g_variant_ref_sink (fl_download_args_new (codes[i], base_url,
+                                                                                output_dir,
+                                                                                timeout_ms,
+                                                                                run->concurrency));
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (base_args);
       g_autofree char *label = g_ascii_strup (codes[i], -1);
       FlFuture *future;
 
-      g_variant_dict_init (&dict, fl_download_args_new (codes[i], base_url, output_dir,
-                                                        timeout_ms, run->concurrency));
       g_variant_dict_insert (&dict, "metadata", "b", metadata);
       future = fl_executor_submit (run->executor, FL_DOWNLOAD_JOB, g_variant_dict_end (&dict),
                                    label, error);

@@ -294,11 +294,13 @@ fl_cli_flags_main (int    argc,
   int status = 0;
 
   context = make_context (&options, &rest);
-  options.server = g_strdup ("LOCAL");
-  options.output = g_strdup ("downloads");
-
   if (!g_option_context_parse (context, &argc, &argv, &error))
     status = fl_cli_usage_error (context, "%s", error->message);
+  /* Defaults afterwards: GOption would drop a preset string without freeing it. */
+  if (options.server == NULL)
+    options.server = g_strdup ("LOCAL");
+  if (options.output == NULL)
+    options.output = g_strdup ("downloads");
   if (status == 0)
     status = check_options (context, &options, &mode, &preset, &embedded);
   if (status == 0)

@@ -75,7 +75,6 @@ _fl_download_request_parse (GVariant  *args,
   g_autoptr(FlDownloadRequest) req = g_new0 (FlDownloadRequest, 1);
   g_autoptr(GUri) uri = NULL;
   g_autofree char *base = NULL;
-  g_auto(GVariantDict) dict;
   const char *scheme;
   gsize base_len;
 
@@ -85,7 +84,7 @@ _fl_download_request_parse (GVariant  *args,
                            _("A download takes a dictionary of arguments (a{sv})"));
       return NULL;
     }
-  g_variant_dict_init (&dict, args);
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (args);
 
   if (!g_variant_dict_lookup (&dict, "cc", "s", &req->cc)
       || !g_variant_dict_lookup (&dict, "base", "s", &base)
@@ -157,11 +156,10 @@ fl_download_args_new (const char *cc,
                       guint       timeout_ms,
                       guint       max_conns)
 {
-  g_auto(GVariantDict) dict;
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
 
   g_return_val_if_fail (cc != NULL && base_url != NULL && output_dir != NULL, NULL);
 
-  g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "cc", "s", cc);
   g_variant_dict_insert (&dict, "base", "s", base_url);
   g_variant_dict_insert (&dict, "output", "s", output_dir);
@@ -352,9 +350,8 @@ _fl_download_result_new (FlDownloadRequest *req,
                          const char        *path,
                          const char        *name)
 {
-  g_auto(GVariantDict) dict;
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
 
-  g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "cc", "s", req->cc);
   g_variant_dict_insert (&dict, "status", "s", fl_download_status_to_string (status));
   g_variant_dict_insert (&dict, "http-status", "u", http_status);
@@ -675,7 +672,7 @@ fl_download_describe_future (FlFuture *future)
   GVariant *args = fl_future_get_args (future);
   GVariant *result = fl_future_peek_result (future);
   const GError *error = fl_future_peek_error (future);
-  g_auto(GVariantDict) dict;
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
   const char *cc = "";
   const char *path = "";
   guint http_status = 0;
@@ -693,7 +690,6 @@ fl_download_describe_future (FlFuture *future)
            && FL_DOWNLOAD_ERROR_IS_HTTP (error->code))
     http_status = error->code;
 
-  g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "cc", "s", cc);
   g_variant_dict_insert (&dict, "status", "s", fl_download_status_to_string (status));
   g_variant_dict_insert (&dict, "http-status", "u", http_status);

@@ -558,12 +558,13 @@ test_server_supplied_code_never_becomes_a_path (void)
 
   for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
     {
-      g_auto(GVariantDict) dict;
+      g_autoptr(GVariant) base_args = g_variant_ref_sink (fl_download_args_new ("ab", base, output,
+                                                                                5000, 2));
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (base_args);
       g_autoptr(GVariant) args = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) result = NULL;
 
-      g_variant_dict_init (&dict, fl_download_args_new ("ab", base, output, 5000, 2));
       g_variant_dict_insert (&dict, "metadata", "b", TRUE);
       args = g_variant_ref_sink (g_variant_dict_end (&dict));
       result = forms[f] (args, NULL, &error);
@@ -583,14 +584,15 @@ test_metadata_gives_the_name (Fixture       *fixture,
 {
   for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
     {
-      g_auto(GVariantDict) dict;
+      g_autoptr(GVariant) base_args = g_variant_ref_sink (fl_download_args_new ("de", fixture->base,
+                                                                                fixture->output,
+                                                                                3000, 2));
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (base_args);
       g_autoptr(GVariant) args = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) result = NULL;
       const char *name;
 
-      g_variant_dict_init (&dict, fl_download_args_new ("de", fixture->base, fixture->output,
-                                                        3000, 2));
       g_variant_dict_insert (&dict, "metadata", "b", TRUE);
       args = g_variant_ref_sink (g_variant_dict_end (&dict));
       result = forms[f] (args, NULL, &error);
@@ -610,7 +612,10 @@ test_bad_arguments (Fixture       *fixture,
                                                                       fixture->output, 1000, 1));
   g_autoptr(GVariant) nohost = g_variant_ref_sink (fl_download_args_new ("br", "http:///flags",
                                                                          fixture->output, 1000, 1));
-  g_auto(GVariantDict) dict;
+  g_autoptr(GVariant) base_args = g_variant_ref_sink (fl_download_args_new ("br", fixture->base,
+                                                                            fixture->output, 1000,
+                                                                            1));
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (base_args);
   g_autoptr(GVariant) huge_cap = NULL;
 
   g_assert_null (run_sync (no_dict, NULL, &error));
@@ -623,7 +628,6 @@ test_bad_arguments (Fixture       *fixture,
   g_assert_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_INVALID_URL);
   g_clear_error (&error);
 
-  g_variant_dict_init (&dict, fl_download_args_new ("br", fixture->base, fixture->output, 1000, 1));
   g_variant_dict_insert (&dict, "max-bytes", "u", FL_DOWNLOAD_MAX_BYTES + 1);
   huge_cap = g_variant_ref_sink (g_variant_dict_end (&dict));
   g_assert_null (run_sync (huge_cap, NULL, &error));
