@@ -122,13 +122,14 @@ run_ours (FlFlagServer  *server,
           GError       **error)
 {
   g_autoptr(FlFlagsRun) run = NULL;
-  g_autofree char *base = fl_flag_server_dup_base_url (server);
+  g_autofree char *base = NULL;
   g_autofree char *name = g_strdup_printf ("%s-%s-%u", row->scenario,
                                            fl_flags_mode_to_string (mode), concurrency);
   g_autofree char *dir = fresh_dir (parent, name);
 
   if (!restart_server (server, row->delay_ms, error))
     return FALSE;
+  base = fl_flag_server_dup_base_url (server);
   run = fl_flags_run_new (mode, concurrency, NULL, error);
   if (run == NULL)
     return FALSE;
@@ -156,7 +157,7 @@ run_python (FlFlagServer  *server,
             char         **why)
 {
   g_autofree char *python = g_find_program_in_path ("python3");
-  g_autofree char *base = fl_flag_server_dup_base_url (server);
+  g_autofree char *base = NULL;
   g_autofree char *name = g_strdup_printf ("%s-python-%u", row->scenario, workers);
   g_autofree char *dir = fresh_dir (parent, name);
   g_autofree char *joined = g_strjoinv (",", codes);
@@ -173,7 +174,6 @@ run_python (FlFlagServer  *server,
       return FALSE;
     }
   argv[0] = python;
-  argv[3] = base;
   argv[4] = workers_text;
   argv[5] = dir;
   argv[6] = joined;
@@ -183,6 +183,8 @@ run_python (FlFlagServer  *server,
       *why = g_strdup (error->message);
       return FALSE;
     }
+  base = fl_flag_server_dup_base_url (server);
+  argv[3] = base;
   /* Blocking here is fine: the server answers from its own thread. */
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
                      &wait_status, &error)
