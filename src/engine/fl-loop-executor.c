@@ -51,16 +51,27 @@ post_pump_locked (FlLoopExecutor *self)
     }
 }
 
+/* A job ended. With @start_next (an async job's completion, on the loop's thread, outside
+ * any pump) the next queued job starts right here, as a released semaphore wakes its next
+ * waiter: going through the dispatcher would add a loop iteration, and during a flood
+ * its coalescing delay, to every refill. */
 static void
-job_finished (FlLoopExecutor *self)
+job_finished (FlLoopExecutor *self,
+              gboolean        start_next)
 {
+  gboolean more;
+
   fl_mutex_lock (&self->mutex);
   self->running--;
-  if (self->queue.length > 0)
+  more = self->queue.length > 0;
+  if (more && !start_next)
     post_pump_locked (self);
-  else if (self->running == 0)
+  else if (!more && self->running == 0)
     fl_cond_broadcast (&self->idle_cond);
   fl_mutex_unlock (&self->mutex);
+
+  if (more && start_next)
+    pump (g_object_ref (self), NULL);
 }
 
 static void
@@ -78,7 +89,7 @@ async_job_done (GObject      *source,
     error = g_error_new (FL_ERROR, FL_ERROR_FAILED, "Job “%s” failed without saying why",
                          job->name);
   _fl_future_complete (run->future, value, error);
-  job_finished (run->executor);
+  job_finished (run->executor, TRUE);
 
   g_object_unref (run->future);
   g_object_unref (run->executor);
@@ -107,7 +118,7 @@ start (FlLoopExecutor *self,
       GVariant *value = _fl_future_invoke (future, &error);
 
       _fl_future_complete (future, value, error);
-      job_finished (self);
+      job_finished (self, FALSE);   /* the pump that started it goes on */
     }
 }
 
