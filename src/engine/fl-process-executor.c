@@ -600,15 +600,13 @@ lane_reap (Lane    *lane,
   GSubprocess *proc;
   char *how;
 
-  lane_close_socket (lane);
-  g_clear_pointer (&lane->reader, fl_frame_reader_free);
-  lane->killing = FALSE;
-  lane->kill_deadline = 0;
-
+  /* Its output pipe closes when it exits: read what it said last (a crash report), and
+   * kill it if it is still alive after a moment (it closed its socket but kept going).
+   * The socket stays open until it is dead: a worker that saw it close would start a
+   * normal exit (atexit handlers, a sanitizer's leak check that ptraces it), and a
+   * SIGKILL in the middle of that can leave a zombie that its parent cannot reap. */
   if (force)
     g_subprocess_force_exit (lane->proc);
-  /* Its output pipe closes when it exits: read what it said last (a crash report), and
-   * kill it if it is still alive after a moment (it closed its socket but kept going). */
   lane_drain_log (lane, TRUE, g_get_monotonic_time () + REAP_GRACE_US);
   if (lane->log_fd >= 0)
     {
@@ -616,6 +614,10 @@ lane_reap (Lane    *lane,
       lane_drain_log (lane, TRUE, g_get_monotonic_time () + REAP_GRACE_US);
     }
   lane->log_fd = -1;
+  lane_close_socket (lane);
+  g_clear_pointer (&lane->reader, fl_frame_reader_free);
+  lane->killing = FALSE;
+  lane->kill_deadline = 0;
   g_subprocess_wait (lane->proc, NULL, NULL);
   how = describe_exit (lane->proc);
 
@@ -678,7 +680,10 @@ lane_lose_worker (Lane       *lane,
   gboolean stopping;
   int pid = lane->pid;
 
-  /* A job sent to this worker by schedule() is this worker's job too. */
+  /* No more jobs for this worker; one that schedule() already sent it is its job too. */
+  fl_mutex_lock (&pool->mutex);
+  lane->idle = FALSE;
+  fl_mutex_unlock (&pool->mutex);
   if (lane->current == NULL)
     lane_adopt_handoff (lane);
   expected = lane->killing;
@@ -925,19 +930,27 @@ lane_take_work (Lane *lane)
 {
   Pool *pool = lane->pool;
 
-  lane_adopt_handoff (lane);
-  /* A worker being killed takes no new job: wait for its replacement. */
-  if (lane->killing)
-    return FALSE;
-
   while (lane->current == NULL)
     {
       g_autoptr(FlFuture) future = NULL;
 
+      lane_adopt_handoff (lane);
+      if (lane->current != NULL)
+        break;
+      /* A worker being killed takes no new job: wait for its replacement. */
+      if (lane->killing)
+        return FALSE;
+
       fl_mutex_lock (&pool->mutex);
+      if (lane->handoff != NULL)
+        {
+          fl_mutex_unlock (&pool->mutex);   /* sent just now: take it over first */
+          continue;
+        }
       if (pool->broken || pool->terminate
           || (pool->shutdown && pool->queue.length == 0))
         {
+          lane->idle = FALSE;
           fl_mutex_unlock (&pool->mutex);
           return TRUE;
         }

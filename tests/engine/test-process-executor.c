@@ -90,6 +90,7 @@ count_children (guint *zombies)
         continue;
       if (ppid == (int) getpid ())
         {
+          g_test_message ("child %s: %s", name, stat);
           n++;
           if (state == 'Z')
             (*zombies)++;
