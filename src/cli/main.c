@@ -5,12 +5,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <string.h>
 
 #include "futures-lab-engine.h"
 #include "futures-lab-tasks.h"
 #include "fl-cli.h"
+#include "fl-i18n.h"
 
 static const FlCliCommand commands[] = {
   { "bench", N_("Measure the engine: throughput, round trip, dispatches"), fl_cli_bench_main },
@@ -44,10 +44,7 @@ int
 main (int    argc,
       char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  fl_i18n_init ();
 
   g_set_prgname ("futures-lab-cli");
   fl_jobs_register_builtins ();
