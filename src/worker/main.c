@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib-unix.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,10 @@
 
 #define EXIT_PROTOCOL 2
 #define PROGRESS_INTERVAL_US (20 * 1000)
+/* After a reply, a worker looks for its next job for this long before it sleeps in poll():
+ * a busy pool sends it within microseconds, and a wake-up from sleep costs as much again.
+ * It yields while it looks, so on a busy machine the others get the core. */
+#define SPIN_US 50
 
 typedef struct
 {
@@ -94,7 +100,11 @@ static int
 serve (int fd)
 {
   g_autoptr(FlFrameReader) reader = fl_frame_reader_new (fl_frame_specs_to_worker, 0);
+  gint64 last_reply = 0;
 
+  /* Non-blocking, so that the loop below can look for the next job for a moment before it
+   * sleeps in poll(). */
+  g_unix_set_fd_nonblocking (fd, TRUE, NULL);
   if (!send_frame (fd, FL_FRAME_HELLO, 0,
                    g_variant_new ("(ux)", FL_FRAME_PROTOCOL_VERSION, (gint64) getpid ())))
     return EXIT_SUCCESS;
@@ -111,6 +121,7 @@ serve (int fd)
         {
           if (!run_one (fd, id, body))
             return EXIT_SUCCESS;
+          last_reply = g_get_monotonic_time ();
           continue;
         }
       if (error != NULL)
@@ -120,6 +131,17 @@ serve (int fd)
         }
 
       n = fl_frame_reader_fill (reader, fd, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          struct pollfd pfd = { fd, POLLIN, 0 };
+
+          g_clear_error (&error);
+          if (g_get_monotonic_time () - last_reply < SPIN_US)
+            g_thread_yield ();
+          else
+            poll (&pfd, 1, -1);
+          continue;
+        }
       if (n == 0)
         {
           if (fl_frame_reader_get_buffered (reader) > 0)
