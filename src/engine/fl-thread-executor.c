@@ -298,9 +298,18 @@ lane_main (gpointer data,
       gil = core->gil;
       fl_mutex_unlock (&core->mutex);
 
-      _fl_gil_enter_lane (gil);
-      _fl_future_run_sync (future, FL_LANE_THREAD, lane);
-      _fl_gil_leave_lane ();
+      /* RUNNING first, then the GIL: as in CPython, a thread waiting for the GIL is a
+       * running job that makes no progress, which is what the timeline should show. */
+      if (_fl_future_set_running (future, FL_LANE_THREAD, lane))
+        {
+          GError *error = NULL;
+          GVariant *value;
+
+          _fl_gil_enter_lane (gil);
+          value = _fl_future_invoke (future, &error);
+          _fl_gil_leave_lane ();
+          _fl_future_complete (future, value, error);
+        }
       g_object_unref (future);
 
       fl_mutex_lock (&core->mutex);
