@@ -16,11 +16,12 @@ what was OK, not found (404) and failed, in one of these ways:
 Files are saved atomically (written to a temporary file, then renamed): a failed or
 interrupted download never leaves half a flag behind.
 
-It talks to the flag server built into Futures Lab. Start one on the port this script
-uses by default, then run the script:
+It talks to the flag server built into Futures Lab: start one, in another terminal, on
+the port this script uses by default (add --preset DELAY or ERROR for a slow or failing
+server), then run the script.
 
-    futures-lab-cli serve --port 8001             # add --preset DELAY or ERROR for a slow
-                                                  # or failing server
+Run:
+    futures-lab-cli serve --port 8001
     python3 flags.py                              # the 20 most populous countries, all modes
     python3 flags.py --mode async -m 10 -v
     python3 flags.py --server http://127.0.0.1:8001/flags -e --limit 100
@@ -273,11 +274,12 @@ def expand_codes(args):
 
 
 def print_counts(counter, elapsed):
-    print(f"{counter[Status.OK]} flags downloaded.")
+    ok, errors = counter[Status.OK], counter[Status.ERROR]
+    print(f"{ok} flag{'' if ok == 1 else 's'} downloaded.")
     if counter[Status.NOT_FOUND]:
         print(f"{counter[Status.NOT_FOUND]} not found.")
-    if counter[Status.ERROR]:
-        print(f"{counter[Status.ERROR]} errors.")
+    if errors:
+        print(f"{errors} error{'' if errors == 1 else 's'}.")
     print(f"Elapsed time: {elapsed:.2f}s")
 
 
