@@ -96,8 +96,9 @@ def download_one(cc, base, folder, timeout):
         with urllib.request.urlopen(flag_url(base, cc), timeout=timeout) as response:
             image = response.read()
     except urllib.error.HTTPError as error:
+        error.close()       # an HTTPError is also the response: release its connection
         if error.code != 404:
-            raise FetchError(f"HTTP {error.code} {error.reason}") from error
+            raise FetchError(f"HTTP {error.code} {error.reason}") from None
         return Status.NOT_FOUND
     save_flag(image, folder, cc)
     return Status.OK
@@ -227,7 +228,9 @@ async def download_many_async(codes, base, folder, timeout, verbose, concurrency
     to_cc = {asyncio.create_task(download_one_async(cc, base, folder, timeout, semaphore)): cc
              for cc in codes}
     pending = set(to_cc)
-    # Count each task as it ends, like as_completed() in the thread version.
+    # Count each task as it ends, like as_completed() in the thread version. (asyncio's
+    # own as_completed() hands back new awaitables instead of these tasks, so it could
+    # not tell which country each result is for.)
     while pending:
         done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
