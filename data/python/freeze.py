@@ -127,7 +127,7 @@ async def one_run(mode, seconds, work, process_pool):
     stop.set()
     await asyncio.sleep(0.05)   # the loop is free again: queued clicks and heartbeats run
     heartbeat.cancel()
-    clicker.join()
+    clicker.join()              # returns at once: the clicker saw `stop` and ended
 
     verdict = "loop frozen" if meter.worst_gap >= STALL else "loop stayed alive"
     longest_wait = max(waits, default=0.0)
