@@ -1,0 +1,737 @@
+/* fl-flags-page.c: download flags sequentially, on threads, and async on the loop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The flags2 lesson with a window around it. Each mode is one executor over the same job:
+ *  - sequential: a thread pool of one worker (the loop stays free, the downloads queue);
+ *  - threads: a thread pool of N workers running the blocking download;
+ *  - async: the loop executor running the async download on the main loop, at most N at once.
+ * (A process-pool mode joins with the process pool: add it to modes[] and make_executor().)
+ * Done callbacks arrive batched from the engine; they only queue the future. A tick callback
+ * decodes the arrived flags within a small time budget per frame, so a burst of completions
+ * never blocks a frame.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "fl-application.h"
+#include "fl-flags-page.h"
+#include "fl-futures-list.h"
+#include "fl-run-chart.h"
+#include "fl-source-view.h"
+#include "fl-timeline.h"
+#include "futures-lab-tasks.h"
+
+#define DECODE_BUDGET_US 3000
+
+struct _FlFlagsPage
+{
+  FlPage          parent_instance;
+
+  /* template */
+  GtkStack       *stack;
+  GtkSpinButton  *workers_spin;
+  GtkDropDown    *codes_dropdown;
+  GtkEntry       *codes_entry;
+  GtkSpinButton  *limit_spin;
+  GtkDropDown    *server_dropdown;
+  GtkEntry       *delay_entry;
+  GtkEntry       *error_entry;
+  GtkSpinButton  *seed_spin;
+  GtkEntry       *url_entry;
+  GtkSpinButton  *timeout_spin;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *progress_label;
+  GtkLabel       *summary_label;
+  GtkFlowBox     *flag_grid;
+  FlTimeline     *timeline;
+  FlFuturesList  *futures_list;
+  FlRunChart     *run_chart;
+
+  /* owned */
+  GHashTable     *cells;          /* cc -> GtkWidget (borrowed from the grid) */
+  GPtrArray      *arrived;        /* FlFuture, done, not yet shown in the grid */
+  guint           decode_tick;
+  guint           n_images;
+  double          ideal;
+  char           *output_dir;
+  FlFlagsSummary  summary;
+  gboolean        have_summary;
+};
+
+static const char * const modes[] = { "sequential", "threads", "async", NULL };
+
+G_DEFINE_FINAL_TYPE (FlFlagsPage, fl_flags_page, FL_TYPE_PAGE)
+
+static const char *
+mode_title (const char *mode)
+{
+  if (g_str_equal (mode, "sequential"))
+    return _("Sequential");
+  if (g_str_equal (mode, "threads"))
+    return _("Thread pool");
+  return _("Async on the main loop");
+}
+
+static gint
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+static gboolean
+add_token (GPtrArray   *codes,
+           const char  *token,
+           GError     **error)
+{
+  g_autofree char *lower = g_ascii_strdown (token, -1);
+  gsize len = strlen (lower);
+
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_islower (lower[i]))
+      len = 0;
+  if (len == 1)
+    {
+      g_auto(GStrv) all = fl_countries_list_codes ();
+
+      for (guint i = 0; all[i] != NULL; i++)
+        if (all[i][0] == lower[0])
+          g_ptr_array_add (codes, g_strdup (all[i]));
+      return TRUE;
+    }
+  if (len == 2)
+    {
+      g_ptr_array_add (codes, g_steal_pointer (&lower));
+      return TRUE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a country code: use two letters (CN) or one letter for every "
+                 "code that starts with it"), token);
+  return FALSE;
+}
+
+/* The codes of the next run, sorted, without duplicates, limited; or an error that says
+ * what is wrong with the user's input. */
+static GPtrArray *
+collect_codes (FlFlagsPage  *self,
+               GError      **error)
+{
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  guint limit = gtk_spin_button_get_value_as_int (self->limit_spin);
+  g_autoptr(GPtrArray) unique = NULL;
+
+  switch (gtk_drop_down_get_selected (self->codes_dropdown))
+    {
+    case FL_FLAGS_CODES_ALL:
+      {
+        g_auto(GStrv) all = fl_countries_list_codes ();
+
+        for (guint i = 0; all[i] != NULL; i++)
+          g_ptr_array_add (codes, g_strdup (all[i]));
+      }
+      break;
+    case FL_FLAGS_CODES_PAIRS:
+      for (char a = 'a'; a <= 'z'; a++)
+        for (char b = 'a'; b <= 'z'; b++)
+          g_ptr_array_add (codes, g_strdup_printf ("%c%c", a, b));
+      break;
+    case FL_FLAGS_CODES_CUSTOM:
+      {
+        g_auto(GStrv) tokens = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (self->codes_entry)),
+                                               " ,;\t", -1);
+
+        for (guint i = 0; tokens[i] != NULL; i++)
+          if (tokens[i][0] != '\0' && !add_token (codes, tokens[i], error))
+            return NULL;
+        if (codes->len == 0)
+          {
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                 _("Type some country codes, e.g. “CN IN US”"));
+            return NULL;
+          }
+      }
+      break;
+    case FL_FLAGS_CODES_POPULOUS:
+    default:
+      {
+        g_auto(GStrv) top = fl_countries_list_populous ();
+
+        for (guint i = 0; top[i] != NULL; i++)
+          g_ptr_array_add (codes, g_strdup (top[i]));
+      }
+      break;
+    }
+
+  g_ptr_array_sort (codes, compare_codes);
+  unique = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const char *cc = g_ptr_array_index (codes, i);
+
+      if (unique->len == 0 || strcmp (g_ptr_array_index (unique, unique->len - 1), cc) != 0)
+        g_ptr_array_add (unique, g_strdup (cc));
+    }
+  if (limit > 0 && unique->len > limit)
+    g_ptr_array_set_size (unique, limit);
+  return g_steal_pointer (&unique);
+}
+
+/* Where the downloads go: the embedded server (configured from the controls) or the
+ * user's base URL. Returns the base URL, sets the ideal per-request delay. */
+static char *
+prepare_server (FlFlagsPage  *self,
+                double       *mean_delay_s,
+                GError      **error)
+{
+  guint choice = gtk_drop_down_get_selected (self->server_dropdown);
+  FlFlagServer *server;
+  g_autoptr(FlFaultConfig) config = NULL;
+
+  *mean_delay_s = 0;
+  if (choice == FL_FLAGS_SERVER_URL)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
+      g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+      const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+      g_autofree char *base = NULL;
+
+      if (uri == NULL || scheme == NULL
+          || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+          || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a base URL: use http://host:port/path, where the server "
+                         "has path/cc/cc.gif"), text);
+          return NULL;
+        }
+      base = g_strdup (text);
+      while (g_str_has_suffix (base, "/"))
+        base[strlen (base) - 1] = '\0';
+      return g_steal_pointer (&base);
+    }
+
+  server = fl_app_server ();
+  if (server == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("The embedded flag server is not running; use another server "
+                             "through its base URL"));
+      return NULL;
+    }
+
+  switch (choice)
+    {
+    case FL_FLAGS_SERVER_DELAY:
+      config = fl_fault_config_new (FL_SERVER_PRESET_DELAY);
+      break;
+    case FL_FLAGS_SERVER_ERROR:
+      config = fl_fault_config_new (FL_SERVER_PRESET_ERROR);
+      break;
+    case FL_FLAGS_SERVER_CUSTOM:
+      config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
+      if (!fl_parse_delay_range (gtk_editable_get_text (GTK_EDITABLE (self->delay_entry)),
+                                 &config->delay_min_ms, &config->delay_max_ms, error)
+          || !fl_parse_rate (gtk_editable_get_text (GTK_EDITABLE (self->error_entry)),
+                             &config->error_rate, error))
+        return NULL;
+      break;
+    case FL_FLAGS_SERVER_LOCAL:
+    default:
+      config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
+      break;
+    }
+  config->seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
+  if (!fl_fault_config_validate (config, error))
+    return NULL;
+
+  fl_flag_server_set_fault_config (server, config);
+  fl_flag_server_reset_stats (server);
+  *mean_delay_s = (config->delay_min_ms + config->delay_max_ms) / 2000.0;
+  return fl_flag_server_dup_base_url (server);
+}
+
+static FlExecutor *
+make_executor (const char *mode,
+               guint       workers)
+{
+  if (g_str_equal (mode, "sequential"))
+    return fl_thread_executor_new (1);
+  if (g_str_equal (mode, "threads"))
+    return fl_thread_executor_new (workers);
+  return fl_loop_executor_new (NULL, workers);
+}
+
+static GtkWidget *
+make_cell (const char *cc)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *picture = gtk_picture_new ();
+  g_autofree char *upper = g_ascii_strup (cc, -1);
+  const FlCountry *country = fl_countries_lookup (cc);
+  GtkWidget *label = gtk_label_new (upper);
+
+  gtk_widget_add_css_class (box, "flag-cell");
+  gtk_widget_add_css_class (box, "pending");
+  gtk_widget_set_size_request (picture, 64, 48);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_box_append (GTK_BOX (box), picture);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_tooltip_text (box, country != NULL ? fl_country_get_display_name (country)
+                                                    : _("not a known country code"));
+  return box;
+}
+
+static void
+clear_grid (FlFlagsPage *self)
+{
+  GtkWidget *child;
+
+  g_hash_table_remove_all (self->cells);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_grid))) != NULL)
+    gtk_flow_box_remove (self->flag_grid, child);
+  self->n_images = 0;
+}
+
+static void
+show_arrived (FlFlagsPage *self,
+              FlFuture    *future)
+{
+  g_autoptr(GVariant) info = g_variant_ref_sink (fl_download_describe_future (future));
+  const char *cc = NULL, *path = NULL, *err = NULL, *status = NULL;
+  GtkWidget *cell, *picture, *label;
+
+  g_variant_lookup (info, "cc", "&s", &cc);
+  g_variant_lookup (info, "path", "&s", &path);
+  g_variant_lookup (info, "error", "&s", &err);
+  g_variant_lookup (info, "status", "&s", &status);
+  cell = cc != NULL ? g_hash_table_lookup (self->cells, cc) : NULL;
+  if (cell == NULL)
+    return;
+  picture = gtk_widget_get_first_child (cell);
+  label = gtk_widget_get_next_sibling (picture);
+  gtk_widget_remove_css_class (cell, "pending");
+
+  switch (fl_download_status_from_future (future))
+    {
+    case FL_DOWNLOAD_STATUS_OK:
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+
+        if (texture == NULL)
+          {
+            g_autofree char *text = g_strdup_printf (_("Could not decode the image: %s"),
+                                                     error->message);
+
+            gtk_widget_add_css_class (cell, "failed");
+            gtk_widget_set_tooltip_text (cell, text);
+            break;
+          }
+        gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+        gtk_widget_add_css_class (cell, "finished");
+        self->n_images++;
+      }
+      break;
+    case FL_DOWNLOAD_STATUS_NOT_FOUND:
+      gtk_widget_add_css_class (cell, "not-found");
+      gtk_widget_set_tooltip_text (cell, _("404 Not Found"));
+      break;
+    case FL_DOWNLOAD_STATUS_CANCELLED:
+      gtk_widget_add_css_class (cell, "cancelled");
+      gtk_widget_set_tooltip_text (cell, _("Cancelled"));
+      break;
+    case FL_DOWNLOAD_STATUS_ERROR:
+    default:
+      {
+        g_autofree char *text = g_strdup_printf ("%s: %s",
+                                                 gtk_label_get_text (GTK_LABEL (label)),
+                                                 err != NULL ? err : "");
+
+        gtk_widget_add_css_class (cell, "failed");
+        gtk_widget_set_tooltip_text (cell, text);
+      }
+      break;
+    }
+}
+
+static gboolean
+decode_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  FlFlagsPage *self = FL_FLAGS_PAGE (widget);
+  gint64 deadline = g_get_monotonic_time () + DECODE_BUDGET_US;
+  guint i = 0;
+
+  /* A frame's worth of decoding, no more: the rest waits for the next frame. */
+  for (; i < self->arrived->len && g_get_monotonic_time () < deadline; i++)
+    show_arrived (self, g_ptr_array_index (self->arrived, i));
+  g_ptr_array_remove_range (self->arrived, 0, i);
+  if (self->arrived->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->decode_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+future_done_cb (FlFuture *future,
+                gpointer  user_data)
+{
+  FlFlagsPage *self = user_data;
+
+  g_ptr_array_add (self->arrived, g_object_ref (future));
+  if (self->decode_tick == 0)
+    self->decode_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), decode_tick_cb,
+                                                      NULL, NULL);
+}
+
+static void
+run_progress_cb (FlRun       *run,
+                 FlFlagsPage *self)
+{
+  guint done = fl_run_get_n_done (run), total = fl_run_get_n_total (run);
+  double elapsed = fl_run_get_elapsed (run);
+  double rate = elapsed > 0 ? done / elapsed : 0;
+  g_autofree char *text = NULL;
+
+  if (run != fl_page_get_run (FL_PAGE (self)))
+    return;
+  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? done / (double) total : 0);
+  if (done < total && rate > 0)
+    text = g_strdup_printf (_("%u / %u · %.1f/s · ETA %.1f s"), done, total, rate,
+                            (total - done) / rate);
+  else
+    text = g_strdup_printf (_("%u / %u · %.1f/s · %.2f s"), done, total, rate, elapsed);
+  gtk_label_set_text (self->progress_label, text);
+}
+
+static void
+run_completed_cb (FlRun       *run,
+                  FlFlagsPage *self)
+{
+  FlFlagsSummary s = { 0 };
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (run));
+  g_autofree char *text = NULL;
+  g_autofree char *size = g_format_size (fl_run_get_bytes (run));
+  g_autofree char *title = NULL;
+  FlExecutor *executor = fl_run_get_executor (run);
+
+  if (run != fl_page_get_run (FL_PAGE (self)))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlFuture) f = g_list_model_get_item (G_LIST_MODEL (run), i);
+
+      switch (fl_download_status_from_future (f))
+        {
+        case FL_DOWNLOAD_STATUS_OK:
+          s.ok++;
+          break;
+        case FL_DOWNLOAD_STATUS_NOT_FOUND:
+          s.not_found++;
+          break;
+        case FL_DOWNLOAD_STATUS_CANCELLED:
+          s.cancelled++;
+          break;
+        case FL_DOWNLOAD_STATUS_ERROR:
+        default:
+          s.error++;
+          break;
+        }
+    }
+  s.elapsed = fl_run_get_elapsed (run);
+  self->summary = s;
+  self->have_summary = TRUE;
+
+  /* TRANSLATORS: the final report of a flags run, as the flags2 scripts print it */
+  text = g_strdup_printf (_("%u OK · %u not found · %u errors · %u cancelled — %u flags "
+                            "downloaded (%s) in %.2f s, %s, %u at a time"),
+                          s.ok, s.not_found, s.error, s.cancelled, s.ok, size, s.elapsed,
+                          fl_run_get_mode_title (run), fl_executor_get_max_workers (executor));
+  gtk_label_set_text (self->summary_label, text);
+  run_progress_cb (run, self);
+
+  title = g_strdup_printf ("%s ×%u (%u)", fl_run_get_mode_title (run),
+                           fl_executor_get_max_workers (executor), n);
+  fl_run_chart_add (self->run_chart, fl_run_get_mode (run), title, s.elapsed, self->ideal);
+}
+
+static gboolean
+fl_flags_page_start_run (FlPage      *page,
+                         const char  *mode,
+                         GError     **error)
+{
+  FlFlagsPage *self = FL_FLAGS_PAGE (page);
+  guint workers = gtk_spin_button_get_value_as_int (self->workers_spin);
+  guint timeout_ms = (guint) (gtk_spin_button_get_value (self->timeout_spin) * 1000);
+  guint concurrency = g_str_equal (mode, "sequential") ? 1 : workers;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(FlRun) run = NULL;
+  double mean_delay;
+
+  /* Check everything before touching anything: bad input loses nothing. */
+  codes = collect_codes (self, error);
+  if (codes == NULL)
+    return FALSE;
+  base = prepare_server (self, &mean_delay, error);
+  if (base == NULL)
+    return FALSE;
+  if (g_mkdir_with_parents (self->output_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create %s: %s"), self->output_dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  fl_download_session_prepare (concurrency);
+  run = fl_run_new (mode, mode_title (mode), make_executor (mode, concurrency));
+  fl_trace_set_metadata (fl_run_get_trace (run), "base-url", base);
+  fl_page_set_run (page, run);
+  g_signal_connect_object (run, "progress", G_CALLBACK (run_progress_cb), self, 0);
+  g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
+
+  g_ptr_array_set_size (self->arrived, 0);
+  clear_grid (self);
+  self->have_summary = FALSE;
+  self->ideal = mean_delay > 0 ? ceil (codes->len / (double) concurrency) * mean_delay : 0;
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const char *cc = g_ptr_array_index (codes, i);
+      const FlCountry *country = fl_countries_lookup (cc);
+      g_autofree char *label = NULL;
+      GtkWidget *cell = make_cell (cc);
+      FlFuture *future;
+
+      gtk_flow_box_append (self->flag_grid, cell);
+      g_hash_table_insert (self->cells, g_strdup (cc), cell);
+      label = g_strdup_printf ("%s %s", cc,
+                               country != NULL ? fl_country_get_display_name (country) : "");
+      future = fl_run_submit (run, FL_DOWNLOAD_JOB,
+                              fl_download_args_new (cc, base, self->output_dir, timeout_ms,
+                                                    concurrency),
+                              label, error);
+      if (future == NULL)
+        {
+          fl_run_commit (run);
+          fl_run_cancel (run);
+          return FALSE;
+        }
+      fl_future_add_done_callback (future, future_done_cb, g_object_ref (self), g_object_unref);
+    }
+  fl_run_commit (run);
+
+  fl_timeline_set_trace (self->timeline, fl_run_get_trace (run));
+  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (run), fl_run_get_start_time (run));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  {
+    g_autofree char *text = g_strdup_printf (_("Downloading %u flags from %s — %s, %u at a time"),
+                                             codes->len, base, mode_title (mode), concurrency);
+
+    gtk_label_set_text (self->summary_label, text);
+  }
+  run_progress_cb (run, self);
+  return TRUE;
+}
+
+static void
+fl_flags_page_cancel_run (FlPage *page)
+{
+  FlRun *run = fl_page_get_run (page);
+
+  if (run != NULL)
+    fl_run_cancel (run);
+}
+
+static const char * const *
+fl_flags_page_get_modes (FlPage *page)
+{
+  return modes;
+}
+
+static void
+update_sensitivity (FlFlagsPage *self)
+{
+  guint server = gtk_drop_down_get_selected (self->server_dropdown);
+  guint codes = gtk_drop_down_get_selected (self->codes_dropdown);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delay_entry), server == FL_FLAGS_SERVER_CUSTOM);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->error_entry), server == FL_FLAGS_SERVER_CUSTOM);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), server < FL_FLAGS_SERVER_URL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->url_entry), server == FL_FLAGS_SERVER_URL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->codes_entry), codes == FL_FLAGS_CODES_CUSTOM);
+}
+
+static void
+timeline_activated_cb (FlTimeline  *timeline,
+                       guint64      future_id,
+                       FlFlagsPage *self)
+{
+  fl_futures_list_select (self->futures_list, future_id);
+}
+
+static void
+list_selected_cb (FlFuturesList *list,
+                  GParamSpec    *pspec,
+                  FlFlagsPage   *self)
+{
+  fl_timeline_set_selected (self->timeline, fl_futures_list_get_selected (list));
+}
+
+static void
+fl_flags_page_dispose (GObject *object)
+{
+  FlFlagsPage *self = FL_FLAGS_PAGE (object);
+
+  if (self->decode_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->decode_tick);
+  self->decode_tick = 0;
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FLAGS_PAGE);
+
+  G_OBJECT_CLASS (fl_flags_page_parent_class)->dispose (object);
+}
+
+static void
+fl_flags_page_finalize (GObject *object)
+{
+  FlFlagsPage *self = FL_FLAGS_PAGE (object);
+
+  g_hash_table_unref (self->cells);
+  g_ptr_array_unref (self->arrived);
+  g_free (self->output_dir);
+
+  G_OBJECT_CLASS (fl_flags_page_parent_class)->finalize (object);
+}
+
+static void
+fl_flags_page_class_init (FlFlagsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  FlPageClass *page_class = FL_PAGE_CLASS (klass);
+
+  object_class->dispose = fl_flags_page_dispose;
+  object_class->finalize = fl_flags_page_finalize;
+  page_class->start_run = fl_flags_page_start_run;
+  page_class->cancel_run = fl_flags_page_cancel_run;
+  page_class->get_modes = fl_flags_page_get_modes;
+
+  g_type_ensure (FL_TYPE_TIMELINE);
+  g_type_ensure (FL_TYPE_FUTURES_LIST);
+  g_type_ensure (FL_TYPE_RUN_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/FuturesLab/fl-flags-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, FlFlagsPage, name)
+  BIND (stack);
+  BIND (workers_spin);
+  BIND (codes_dropdown);
+  BIND (codes_entry);
+  BIND (limit_spin);
+  BIND (server_dropdown);
+  BIND (delay_entry);
+  BIND (error_entry);
+  BIND (seed_spin);
+  BIND (url_entry);
+  BIND (timeout_spin);
+  BIND (progress_bar);
+  BIND (progress_label);
+  BIND (summary_label);
+  BIND (flag_grid);
+  BIND (timeline);
+  BIND (futures_list);
+  BIND (run_chart);
+#undef BIND
+}
+
+static void
+fl_flags_page_init (FlFlagsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->arrived = g_ptr_array_new_with_free_func (g_object_unref);
+  self->output_dir = g_build_filename (g_get_user_cache_dir (), "futures-lab", "flags", NULL);
+
+  g_signal_connect_swapped (self->server_dropdown, "notify::selected",
+                            G_CALLBACK (update_sensitivity), self);
+  g_signal_connect_swapped (self->codes_dropdown, "notify::selected",
+                            G_CALLBACK (update_sensitivity), self);
+  g_signal_connect (self->timeline, "future-activated", G_CALLBACK (timeline_activated_cb), self);
+  g_signal_connect (self->futures_list, "notify::selected", G_CALLBACK (list_selected_cb), self);
+  update_sensitivity (self);
+
+  gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-flags-page.c"), "source",
+                        _("Source"));
+}
+
+void
+fl_flags_page_set_codes (FlFlagsPage        *self,
+                         FlFlagsCodesChoice  choice,
+                         const char         *codes,
+                         guint               limit)
+{
+  gtk_drop_down_set_selected (self->codes_dropdown, choice);
+  if (codes != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->codes_entry), codes);
+  gtk_spin_button_set_value (self->limit_spin, limit);
+}
+
+void
+fl_flags_page_set_workers (FlFlagsPage *self,
+                           guint        workers)
+{
+  gtk_spin_button_set_value (self->workers_spin, workers);
+}
+
+void
+fl_flags_page_set_server (FlFlagsPage         *self,
+                          FlFlagsServerChoice  choice,
+                          const char          *delay,
+                          const char          *error_rate,
+                          const char          *base_url)
+{
+  gtk_drop_down_set_selected (self->server_dropdown, choice);
+  if (delay != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->delay_entry), delay);
+  if (error_rate != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->error_entry), error_rate);
+  if (base_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->url_entry), base_url);
+}
+
+/**
+ * fl_flags_page_get_summary:
+ *
+ * Returns: %TRUE once the current run has completed, with its counts in @summary
+ */
+gboolean
+fl_flags_page_get_summary (FlFlagsPage    *self,
+                           FlFlagsSummary *summary)
+{
+  *summary = self->summary;
+  return self->have_summary;
+}
+
+const char *
+fl_flags_page_get_summary_text (FlFlagsPage *self)
+{
+  return gtk_label_get_text (self->summary_label);
+}
+
+guint
+fl_flags_page_get_n_images (FlFlagsPage *self)
+{
+  return self->n_images;
+}
+
+guint
+fl_flags_page_get_n_runs (FlFlagsPage *self)
+{
+  return fl_run_chart_get_n_runs (self->run_chart);
+}

@@ -1,0 +1,535 @@
+/* fl-futures-list.c: the live list of a run's futures
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A GtkColumnView over the run's GListModel, through a sort model driven by the column
+ * view's sorter. Only bound rows listen to their future: a cell connects to notify::state
+ * of its item in bind and disconnects in unbind, so a run of 100 000 futures costs
+ * a screenful of handlers. notify::state itself comes from the engine's batched dispatch.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-futures-list.h"
+#include "fl-timeline.h"
+
+typedef enum
+{
+  COL_ID,
+  COL_LABEL,
+  COL_STATE,
+  COL_LANE,
+  COL_QUEUED,
+  COL_STARTED,
+  COL_DURATION,
+  COL_BYTES,
+  COL_ERROR,
+  N_COLS
+} Column;
+
+struct _FlFuturesList
+{
+  GtkWidget           parent_instance;
+
+  /* template */
+  GtkWidget          *scroller;
+  GtkColumnView      *view;
+
+  /* owned */
+  GtkSortListModel   *sorted;
+  GtkSingleSelection *selection;
+  gint64              origin;
+  guint               n_bound;
+};
+
+enum {
+  PROP_0,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FlFuturesList, fl_futures_list, GTK_TYPE_WIDGET)
+
+static const char *handler_key = "fl-state-handler";
+
+char *
+fl_format_state_text (FlFutureState state)
+{
+  switch (state)
+    {
+    case FL_FUTURE_PENDING:
+      return g_strdup (_("queued"));
+    case FL_FUTURE_RUNNING:
+      return g_strdup (_("running"));
+    case FL_FUTURE_FINISHED:
+      return g_strdup (_("finished"));
+    case FL_FUTURE_FAILED:
+      return g_strdup (_("failed"));
+    case FL_FUTURE_CANCELLED:
+      return g_strdup (_("cancelled"));
+    default:
+      return g_strdup ("?");
+    }
+}
+
+static const char *
+state_icon (FlFutureState state)
+{
+  switch (state)
+    {
+    case FL_FUTURE_PENDING:
+      return "content-loading-symbolic";
+    case FL_FUTURE_RUNNING:
+      return "media-playback-start-symbolic";
+    case FL_FUTURE_FINISHED:
+      return "emblem-ok-symbolic";
+    case FL_FUTURE_FAILED:
+      return "dialog-error-symbolic";
+    case FL_FUTURE_CANCELLED:
+      return "process-stop-symbolic";
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+static const char *
+state_css (FlFutureState state)
+{
+  static const char *names[] = { "pending", "running", "finished", "failed", "cancelled" };
+
+  return names[MIN ((guint) state, G_N_ELEMENTS (names) - 1)];
+}
+
+static char *
+format_offset (gint64 t,
+               gint64 origin)
+{
+  if (t <= 0)
+    return g_strdup ("—");
+  return g_strdup_printf (_("%.1f ms"), (t - origin) / 1e3);
+}
+
+static char *
+cell_text (FlFuturesList *self,
+           Column         col,
+           FlFuture      *future)
+{
+  FlFutureState state = fl_future_get_state (future);
+
+  switch (col)
+    {
+    case COL_ID:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, fl_future_get_id (future));
+    case COL_LABEL:
+      return g_strdup (fl_future_get_label (future) ? fl_future_get_label (future) : "");
+    case COL_STATE:
+      return fl_format_state_text (state);
+    case COL_LANE:
+      {
+        FlLaneKind kind = fl_future_get_lane_kind (future);
+
+        switch (kind)
+          {
+          case FL_LANE_THREAD:
+            return g_strdup_printf (_("thread %d"), fl_future_get_lane (future));
+          case FL_LANE_PROCESS:
+            return g_strdup_printf (_("process %d"), fl_future_get_lane (future));
+          case FL_LANE_MAIN_LOOP:
+            return g_strdup (_("main loop"));
+          case FL_LANE_CALLER:
+            return g_strdup (_("caller"));
+          case FL_LANE_NONE:
+          default:
+            return g_strdup ("—");
+          }
+      }
+    case COL_QUEUED:
+      return format_offset (fl_future_get_queued_time (future), self->origin);
+    case COL_STARTED:
+      return format_offset (fl_future_get_started_time (future), self->origin);
+    case COL_DURATION:
+      {
+        gint64 start = fl_future_get_started_time (future);
+        gint64 end = fl_future_get_finished_time (future);
+
+        if (start <= 0 || end <= 0)
+          return g_strdup ("—");
+        return g_strdup_printf (_("%.1f ms"), (end - start) / 1e3);
+      }
+    case COL_BYTES:
+      {
+        guint64 bytes = fl_future_get_bytes (future);
+
+        return bytes > 0 ? g_format_size (bytes) : g_strdup ("—");
+      }
+    case COL_ERROR:
+      {
+        const GError *error = FL_FUTURE_STATE_IS_TERMINAL (state)
+                              ? fl_future_peek_error (future) : NULL;
+
+        return g_strdup (error != NULL ? error->message : "");
+      }
+    case N_COLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+update_cell (GtkListItem *item)
+{
+  FlFuturesList *self = g_object_get_data (G_OBJECT (item), "fl-list");
+  Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "fl-column"));
+  FlFuture *future = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  g_autofree char *text = NULL;
+
+  if (future == NULL || child == NULL)
+    return;
+  text = cell_text (self, col, future);
+  if (col == COL_STATE)
+    {
+      FlFutureState state = fl_future_get_state (future);
+      GtkWidget *image = gtk_widget_get_first_child (child);
+      GtkWidget *label = gtk_widget_get_next_sibling (image);
+
+      gtk_image_set_from_icon_name (GTK_IMAGE (image), state_icon (state));
+      gtk_label_set_text (GTK_LABEL (label), text);
+      for (guint s = FL_FUTURE_PENDING; s <= FL_FUTURE_CANCELLED; s++)
+        gtk_widget_remove_css_class (child, state_css (s));
+      gtk_widget_add_css_class (child, state_css (state));
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (child), text);
+      if (col == COL_ERROR)
+        gtk_widget_set_tooltip_text (child, text[0] ? text : NULL);
+    }
+}
+
+static void
+state_notify_cb (FlFuture    *future,
+                 GParamSpec  *pspec,
+                 GtkListItem *item)
+{
+  update_cell (item);
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          FlFuturesList            *self)
+{
+  Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "fl-column"));
+  GtkWidget *child;
+
+  g_object_set_data (G_OBJECT (item), "fl-list", self);
+  g_object_set_data (G_OBJECT (item), "fl-column", GINT_TO_POINTER (col));
+
+  if (col == COL_STATE)
+    {
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_widget_add_css_class (child, "state-cell");
+      gtk_box_append (GTK_BOX (child), gtk_image_new ());
+      gtk_box_append (GTK_BOX (child), gtk_label_new (NULL));
+    }
+  else
+    {
+      child = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (child),
+                            col == COL_LABEL || col == COL_ERROR || col == COL_LANE ? 0 : 1);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      if (col != COL_LABEL && col != COL_ERROR && col != COL_LANE)
+        gtk_widget_add_css_class (child, "numeric");
+      if (col == COL_ERROR)
+        gtk_widget_add_css_class (child, "error-text");
+    }
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         FlFuturesList            *self)
+{
+  FlFuture *future = gtk_list_item_get_item (item);
+  Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "fl-column"));
+  gulong handler;
+
+  update_cell (item);
+  /* Only cells that can change listen, and only while bound. */
+  if (col == COL_ID || col == COL_LABEL || col == COL_QUEUED)
+    return;
+  handler = g_signal_connect (future, "notify::state", G_CALLBACK (state_notify_cb), item);
+  g_object_set_data (G_OBJECT (item), handler_key, GSIZE_TO_POINTER (handler));
+  self->n_bound++;
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           FlFuturesList            *self)
+{
+  FlFuture *future = gtk_list_item_get_item (item);
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), handler_key));
+
+  if (handler != 0)
+    {
+      g_signal_handler_disconnect (future, handler);
+      g_object_set_data (G_OBJECT (item), handler_key, NULL);
+      self->n_bound--;
+    }
+}
+
+static gint64
+sort_key (FlFuturesList *self,
+          Column         col,
+          FlFuture      *f)
+{
+  switch (col)
+    {
+    case COL_ID:
+      return (gint64) fl_future_get_id (f);
+    case COL_STATE:
+      return fl_future_get_state (f);
+    case COL_LANE:
+      return fl_future_get_lane_kind (f) * 100000 + fl_future_get_lane (f);
+    case COL_QUEUED:
+      return fl_future_get_queued_time (f);
+    case COL_STARTED:
+      return fl_future_get_started_time (f);
+    case COL_DURATION:
+      {
+        gint64 start = fl_future_get_started_time (f);
+        gint64 end = fl_future_get_finished_time (f);
+
+        return start > 0 && end > 0 ? end - start : -1;
+      }
+    case COL_BYTES:
+      return (gint64) fl_future_get_bytes (f);
+    case COL_LABEL:
+    case COL_ERROR:
+    case N_COLS:
+    default:
+      return 0;
+    }
+}
+
+static int
+compare_cb (gconstpointer a,
+            gconstpointer b,
+            gpointer      data)
+{
+  FlFuturesList *self = g_object_get_data (G_OBJECT (data), "fl-list");
+  Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (data), "fl-column"));
+  FlFuture *fa = (FlFuture *) a, *fb = (FlFuture *) b;
+
+  if (col == COL_LABEL || col == COL_ERROR)
+    {
+      g_autofree char *ta = cell_text (self, col, fa);
+      g_autofree char *tb = cell_text (self, col, fb);
+
+      return g_utf8_collate (ta, tb);
+    }
+  else
+    {
+      gint64 ka = sort_key (self, col, fa), kb = sort_key (self, col, fb);
+
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    }
+}
+
+static void
+add_column (FlFuturesList *self,
+            Column         col,
+            const char    *title,
+            gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+  GtkCustomSorter *sorter;
+  GObject *sort_data = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (G_OBJECT (factory), "fl-column", GINT_TO_POINTER (col));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+
+  g_object_set_data (sort_data, "fl-list", self);
+  g_object_set_data (sort_data, "fl-column", GINT_TO_POINTER (col));
+  sorter = gtk_custom_sorter_new (compare_cb, sort_data, g_object_unref);
+
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+  g_object_unref (sorter);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->view, column);
+}
+
+static void
+selection_changed_cb (GtkSingleSelection *selection,
+                      GParamSpec         *pspec,
+                      FlFuturesList      *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+fl_futures_list_dispose (GObject *object)
+{
+  FlFuturesList *self = FL_FUTURES_LIST (object);
+
+  if (self->view != NULL)
+    gtk_column_view_set_model (self->view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FUTURES_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->sorted);
+
+  G_OBJECT_CLASS (fl_futures_list_parent_class)->dispose (object);
+}
+
+static void
+fl_futures_list_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      g_value_set_uint64 (value, fl_futures_list_get_selected (FL_FUTURES_LIST (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_futures_list_class_init (FlFuturesListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_futures_list_dispose;
+  object_class->get_property = fl_futures_list_get_property;
+
+  properties[PROP_SELECTED] =
+    g_param_spec_uint64 ("selected", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/FuturesLab/fl-futures-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlFuturesList, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FlFuturesList, view);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+fl_futures_list_init (FlFuturesList *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_column (self, COL_ID, _("ID"), FALSE);
+  add_column (self, COL_LABEL, _("Label"), TRUE);
+  add_column (self, COL_STATE, _("State"), FALSE);
+  add_column (self, COL_LANE, _("Lane"), FALSE);
+  add_column (self, COL_QUEUED, _("Queued"), FALSE);
+  add_column (self, COL_STARTED, _("Started"), FALSE);
+  add_column (self, COL_DURATION, _("Duration"), FALSE);
+  add_column (self, COL_BYTES, _("Bytes"), FALSE);
+  add_column (self, COL_ERROR, _("Error"), TRUE);
+
+  self->sorted = gtk_sort_list_model_new (NULL,
+                                          g_object_ref (gtk_column_view_get_sorter (self->view)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (self->selection, "notify::selected-item",
+                    G_CALLBACK (selection_changed_cb), self);
+  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
+}
+
+GtkWidget *
+fl_futures_list_new (void)
+{
+  return g_object_new (FL_TYPE_FUTURES_LIST, NULL);
+}
+
+/**
+ * fl_futures_list_set_model:
+ * @futures: (nullable): a list of #FlFuture
+ * @origin_us: monotonic time the queued/started columns count from
+ */
+void
+fl_futures_list_set_model (FlFuturesList *self,
+                           GListModel    *futures,
+                           gint64         origin_us)
+{
+  g_return_if_fail (FL_IS_FUTURES_LIST (self));
+
+  self->origin = origin_us;
+  gtk_sort_list_model_set_model (self->sorted, futures);
+}
+
+GListModel *
+fl_futures_list_get_model (FlFuturesList *self)
+{
+  g_return_val_if_fail (FL_IS_FUTURES_LIST (self), NULL);
+
+  return G_LIST_MODEL (self->selection);
+}
+
+void
+fl_futures_list_select (FlFuturesList *self,
+                        guint64        future_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlFuture) f = g_list_model_get_item (G_LIST_MODEL (self->sorted), i);
+
+      if (fl_future_get_id (f) == future_id)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          /* The column view keeps its list view as a child; scrolling is its action. */
+          for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view));
+               child != NULL; child = gtk_widget_get_next_sibling (child))
+            if (GTK_IS_LIST_VIEW (child))
+              gtk_widget_activate_action (child, "list.scroll-to-item", "u", i);
+          return;
+        }
+    }
+}
+
+guint64
+fl_futures_list_get_selected (FlFuturesList *self)
+{
+  FlFuture *f = gtk_single_selection_get_selected_item (self->selection);
+
+  return f != NULL ? fl_future_get_id (f) : 0;
+}
+
+/**
+ * fl_futures_list_get_n_bound:
+ *
+ * Returns: how many cells listen to their future right now (bound rows only)
+ */
+guint
+fl_futures_list_get_n_bound (FlFuturesList *self)
+{
+  return self->n_bound;
+}
+
+GtkAdjustment *
+fl_futures_list_get_vadjustment (FlFuturesList *self)
+{
+  g_return_val_if_fail (FL_IS_FUTURES_LIST (self), NULL);
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+}

@@ -1,0 +1,54 @@
+/* fl-page.h: the base class of every demo page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fl-run.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_PAGE (fl_page_get_type ())
+G_DECLARE_DERIVABLE_TYPE (FlPage, fl_page, FL, PAGE, AdwBin)
+
+/**
+ * FlPageClass:
+ * @start_run: start a run in @mode (one of the page's mode ids) exactly as the page's
+ *   button does; %FALSE with @error for an unknown mode or bad settings
+ * @cancel_run: cancel the page's current run, if any
+ * @get_modes: the mode ids this page accepts, in the order of its buttons
+ */
+struct _FlPageClass
+{
+  AdwBinClass parent_class;
+
+  gboolean            (*start_run)  (FlPage      *self,
+                                     const char  *mode,
+                                     GError     **error);
+  void                (*cancel_run) (FlPage      *self);
+  const char * const *(*get_modes)  (FlPage      *self);
+
+  gpointer padding[8];
+};
+
+const char         *fl_page_get_id          (FlPage      *self);
+const char         *fl_page_get_title       (FlPage      *self);
+const char         *fl_page_get_subtitle    (FlPage      *self);
+const char         *fl_page_get_icon_name   (FlPage      *self);
+const char         *fl_page_get_source_file (FlPage      *self);
+const char * const *fl_page_get_modes       (FlPage      *self);
+gboolean            fl_page_has_mode        (FlPage      *self,
+                                             const char  *mode);
+gboolean            fl_page_start_run       (FlPage      *self,
+                                             const char  *mode,
+                                             GError     **error);
+void                fl_page_cancel_run      (FlPage      *self);
+FlRun              *fl_page_get_run         (FlPage      *self);
+void                fl_page_set_run         (FlPage      *self,
+                                             FlRun       *run);
+void                fl_page_show_error      (FlPage      *self,
+                                             const GError *error);
+
+G_END_DECLS

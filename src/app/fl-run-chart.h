@@ -1,0 +1,23 @@
+/* fl-run-chart.h: elapsed time per run as horizontal bars, the ideal marked
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_RUN_CHART (fl_run_chart_get_type ())
+G_DECLARE_FINAL_TYPE (FlRunChart, fl_run_chart, FL, RUN_CHART, GtkWidget)
+
+GtkWidget *fl_run_chart_new     (void);
+void       fl_run_chart_add     (FlRunChart *self,
+                                 const char *mode,
+                                 const char *title,
+                                 double      elapsed_s,
+                                 double      ideal_s);
+void       fl_run_chart_clear   (FlRunChart *self);
+guint      fl_run_chart_get_n_runs (FlRunChart *self);
+
+G_END_DECLS

@@ -1,0 +1,1138 @@
+/* fl-timeline.c: one lane per worker, a bar per future, drawn from a trace
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The trace is an append-only event log written by any thread. A tick callback reads the
+ * new events once per frame, folds them into spans (one per future) and queues at most one
+ * redraw; nothing here runs per event on the main loop. Drawing is culled to the visible
+ * time range with a binary search per lane, and bars narrower than a pixel are merged into
+ * one rectangle per pixel column, so a frame costs about width x lanes however many futures
+ * the run has.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+
+#include "fl-timeline.h"
+
+#define GUTTER       120.0
+#define AXIS_H       26.0
+#define MAX_LANE_H   30.0
+#define MIN_LANE_H   4.0
+#define QUEUE_DETAIL 300    /* draw queued segments when a lane shows fewer bars */
+
+typedef struct
+{
+  guint64     id;
+  gint64      submit;   /* relative to the trace origin */
+  gint64      start;    /* -1 until started */
+  gint64      finish;   /* -1 until done */
+  const char *label;    /* owned by the trace */
+  const char *error;
+  guint64     bytes;
+  gint32      lane;
+  guint8      lane_kind;
+  guint8      state;
+} Span;
+
+typedef struct
+{
+  guint8  kind;
+  gint32  lane;
+  GArray *spans;        /* guint span indices, in start order */
+  guint   first_open;   /* no span before this index is unfinished */
+  gint64  max_duration;
+} Lane;
+
+struct _FlTimeline
+{
+  GtkWidget   parent_instance;
+
+  FlTrace    *trace;
+  gint64      origin;
+  guint       n_read;
+  GArray     *spans;        /* Span */
+  GHashTable *by_id;        /* future id -> span index + 1 */
+  GArray     *lanes;        /* Lane, sorted: main loop, threads, processes, caller */
+  guint       n_started;
+  guint       n_done;
+  gint64      last_event;
+
+  guint       tick_id;
+  gboolean    follow;
+  gint64      view_start;
+  gint64      view_span;
+  guint64     selected;
+
+  double      drag_start_x;
+  gint64      drag_view_start;
+
+  FlTimelineStats stats;
+};
+
+enum {
+  PROP_0,
+  PROP_FOLLOW,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+enum {
+  FUTURE_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FlTimeline, fl_timeline, GTK_TYPE_WIDGET)
+
+void
+fl_state_color (FlFutureState  state,
+                GdkRGBA       *rgba)
+{
+  /* Okabe–Ito: distinguishable with every common colour-vision deficiency. */
+  static const GdkRGBA colors[] = {
+    [FL_FUTURE_PENDING]   = { 0.60, 0.60, 0.60, 1.0 },   /* grey */
+    [FL_FUTURE_RUNNING]   = { 0.337, 0.706, 0.914, 1.0 }, /* sky blue */
+    [FL_FUTURE_FINISHED]  = { 0.0, 0.620, 0.451, 1.0 },  /* bluish green */
+    [FL_FUTURE_FAILED]    = { 0.835, 0.369, 0.0, 1.0 },  /* vermillion */
+    [FL_FUTURE_CANCELLED] = { 0.800, 0.475, 0.655, 1.0 }, /* reddish purple */
+  };
+
+  *rgba = colors[MIN ((guint) state, G_N_ELEMENTS (colors) - 1)];
+}
+
+static int
+lane_order (guint8 kind)
+{
+  switch (kind)
+    {
+    case FL_LANE_MAIN_LOOP:
+      return 0;
+    case FL_LANE_THREAD:
+      return 1;
+    case FL_LANE_PROCESS:
+      return 2;
+    case FL_LANE_CALLER:
+      return 3;
+    case FL_LANE_NONE:
+    default:
+      return 4;
+    }
+}
+
+static guint
+find_lane (FlTimeline *self,
+           guint8      kind,
+           gint32      lane)
+{
+  Lane new_lane = { kind, lane, NULL, 0, 0 };
+  guint i;
+
+  for (i = 0; i < self->lanes->len; i++)
+    {
+      Lane *l = &g_array_index (self->lanes, Lane, i);
+
+      if (l->kind == kind && l->lane == lane)
+        return i;
+      if (lane_order (l->kind) > lane_order (kind)
+          || (l->kind == kind && l->lane > lane))
+        break;
+    }
+  new_lane.spans = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_insert_val (self->lanes, i, new_lane);
+  return i;
+}
+
+static void
+clear_lanes (FlTimeline *self)
+{
+  for (guint i = 0; i < self->lanes->len; i++)
+    g_array_unref (g_array_index (self->lanes, Lane, i).spans);
+  g_array_set_size (self->lanes, 0);
+  /* The main loop always has a lane: it is where the freeze shows. */
+  find_lane (self, FL_LANE_MAIN_LOOP, 0);
+}
+
+static Span *
+lookup_span (FlTimeline *self,
+             guint64     id,
+             gboolean    create)
+{
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->by_id, &id));
+  Span span = { id, 0, -1, -1, NULL, NULL, 0, -1, FL_LANE_NONE, FL_FUTURE_PENDING };
+  Span *s;
+
+  if (index != 0)
+    return &g_array_index (self->spans, Span, index - 1);
+  if (!create)
+    return NULL;
+  g_array_append_val (self->spans, span);
+  s = &g_array_index (self->spans, Span, self->spans->len - 1);
+  g_hash_table_insert (self->by_id, &s->id, GUINT_TO_POINTER (self->spans->len));
+  return s;
+}
+
+static void
+rehash (FlTimeline *self)
+{
+  /* The keys point into the spans array; after it grows they must be re-pointed. */
+  g_hash_table_remove_all (self->by_id);
+  for (guint i = 0; i < self->spans->len; i++)
+    g_hash_table_insert (self->by_id, &g_array_index (self->spans, Span, i).id,
+                         GUINT_TO_POINTER (i + 1));
+}
+
+static gboolean
+ingest (FlTimeline *self)
+{
+  guint n;
+  gboolean changed = FALSE;
+  FlTraceEvent ev;
+
+  if (self->trace == NULL)
+    return FALSE;
+
+  n = fl_trace_get_n_events (self->trace);
+  if (n > self->n_read)
+    {
+      /* Reserve room first so span pointers and hash keys stay valid while reading. */
+      guint before = self->spans->len;
+      gpointer old_data = self->spans->data;
+
+      g_array_set_size (self->spans, before + (n - self->n_read));
+      g_array_set_size (self->spans, before);
+      if (self->spans->data != old_data)
+        rehash (self);
+    }
+
+  for (; self->n_read < n; self->n_read++)
+    {
+      Span *s;
+
+      if (!fl_trace_get_event (self->trace, self->n_read, &ev))
+        break;
+      changed = TRUE;
+      ev.time_us -= self->origin;
+      self->last_event = MAX (self->last_event, ev.time_us);
+      s = lookup_span (self, ev.future_id, TRUE);
+      switch (ev.kind)
+        {
+        case FL_TRACE_SUBMIT:
+          s->submit = ev.time_us;
+          s->label = ev.text;
+          break;
+        case FL_TRACE_START:
+          {
+            guint li = find_lane (self, ev.lane_kind, ev.lane);
+            guint index = s - (Span *) (gpointer) self->spans->data;
+            Lane *lane = &g_array_index (self->lanes, Lane, li);
+
+            s->start = ev.time_us;
+            s->lane = ev.lane;
+            s->lane_kind = ev.lane_kind;
+            s->state = FL_FUTURE_RUNNING;
+            g_array_append_val (lane->spans, index);
+            self->n_started++;
+          }
+          break;
+        case FL_TRACE_FINISH:
+        default:
+          s->finish = ev.time_us;
+          s->state = ev.state;
+          s->bytes = ev.bytes;
+          if (ev.state == FL_FUTURE_FAILED)
+            s->error = ev.text;
+          if (s->start < 0 && ev.lane_kind != FL_LANE_NONE && ev.lane >= 0
+              && ev.state != FL_FUTURE_CANCELLED)
+            s->start = ev.time_us;
+          if (s->start >= 0 && s->lane_kind != FL_LANE_NONE)
+            {
+              guint li = find_lane (self, s->lane_kind, s->lane);
+              Lane *lane = &g_array_index (self->lanes, Lane, li);
+
+              lane->max_duration = MAX (lane->max_duration, s->finish - s->start);
+            }
+          self->n_done++;
+          break;
+        }
+    }
+  return changed;
+}
+
+static gint64
+run_end (FlTimeline *self)
+{
+  /* While anything is unfinished the run is alive: its end is now. */
+  if (self->n_done < self->spans->len)
+    return MAX (self->last_event, g_get_monotonic_time () - self->origin);
+  return self->last_event;
+}
+
+static void
+update_follow_view (FlTimeline *self)
+{
+  gint64 end = run_end (self);
+
+  self->view_start = 0;
+  self->view_span = MAX ((gint64) (end * 1.02), 1000);
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  FlTimeline *self = FL_TIMELINE (widget);
+  gboolean changed = ingest (self);
+
+  if (changed || (self->follow && self->n_done < self->spans->len))
+    gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static double
+lane_height (FlTimeline *self,
+             int         height)
+{
+  double h = (height - AXIS_H) / MAX (self->lanes->len, 1);
+
+  return CLAMP (h, MIN_LANE_H, MAX_LANE_H);
+}
+
+static char *
+format_time (gint64 us,
+             gint64 step)
+{
+  if (step >= G_USEC_PER_SEC)
+    return g_strdup_printf (_("%.0f s"), us / 1e6);
+  if (step >= 100000)
+    return g_strdup_printf (_("%.1f s"), us / 1e6);
+  if (step >= 1000)
+    return g_strdup_printf (_("%.0f ms"), us / 1e3);
+  return g_strdup_printf (_("%" G_GINT64_FORMAT " µs"), us);
+}
+
+static void
+draw_text (cairo_t     *cr,
+           PangoLayout *layout,
+           const char  *text,
+           double       x,
+           double       y)
+{
+  pango_layout_set_text (layout, text, -1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static const char *
+lane_kind_title (guint8 kind)
+{
+  switch (kind)
+    {
+    case FL_LANE_MAIN_LOOP:
+      return _("main loop");
+    case FL_LANE_THREAD:
+      return _("thread");
+    case FL_LANE_PROCESS:
+      return _("process");
+    case FL_LANE_CALLER:
+      return _("caller");
+    case FL_LANE_NONE:
+    default:
+      return _("not run");
+    }
+}
+
+static void
+draw_axis (FlTimeline  *self,
+           cairo_t     *cr,
+           PangoLayout *layout,
+           const GdkRGBA *fg,
+           int          width,
+           int          height)
+{
+  double scale = (width - GUTTER) / (double) self->view_span;
+  gint64 step = 1;
+  gint64 first;
+
+  while (step * scale < 90)
+    {
+      if (step * 2 * scale >= 90)
+        step *= 2;
+      else if (step * 5 * scale >= 90)
+        step *= 5;
+      else
+        step *= 10;
+    }
+
+  first = (self->view_start / step) * step;
+  for (gint64 t = first; t <= self->view_start + self->view_span; t += step)
+    {
+      double x = GUTTER + (t - self->view_start) * scale;
+      g_autofree char *text = NULL;
+
+      if (x < GUTTER)
+        continue;
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.15);
+      cairo_rectangle (cr, floor (x), AXIS_H, 1, height - AXIS_H);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, fg);
+      text = format_time (t, step);
+      draw_text (cr, layout, text, x + 3, 4);
+    }
+}
+
+static void
+flush_column (cairo_t *cr,
+              int      col,
+              int      state,
+              double   y,
+              double   h,
+              guint   *n_rects)
+{
+  GdkRGBA c;
+
+  if (col < 0)
+    return;
+  fl_state_color (state, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  cairo_rectangle (cr, col, y, 1, h);
+  cairo_fill (cr);
+  (*n_rects)++;
+}
+
+static int
+state_rank (int state)
+{
+  /* What a merged column shows: the most telling state among its bars. */
+  switch (state)
+    {
+    case FL_FUTURE_FAILED:
+      return 4;
+    case FL_FUTURE_CANCELLED:
+      return 3;
+    case FL_FUTURE_RUNNING:
+      return 2;
+    case FL_FUTURE_FINISHED:
+      return 1;
+    case FL_FUTURE_PENDING:
+    default:
+      return 0;
+    }
+}
+
+static guint
+first_visible (FlTimeline *self,
+               Lane       *lane)
+{
+  /* Spans are in start order; anything starting before view_start - longest duration
+   * cannot reach into the view. Open spans are all at or after first_open. */
+  gint64 bound = self->view_start - lane->max_duration;
+  guint lo = 0, hi = lane->spans->len;
+
+  while (lane->first_open < lane->spans->len
+         && g_array_index (self->spans, Span,
+                           g_array_index (lane->spans, guint, lane->first_open)).finish >= 0)
+    lane->first_open++;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, mid));
+
+      if (s->start < bound)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return MIN (lo, lane->first_open);
+}
+
+static void
+draw_lane (FlTimeline *self,
+           cairo_t    *cr,
+           Lane       *lane,
+           double      y,
+           double      h,
+           int         width,
+           gint64      now)
+{
+  double scale = (width - GUTTER) / (double) self->view_span;
+  gint64 view_end = self->view_start + self->view_span;
+  double bar_y = y + MAX (1, h * 0.12);
+  double bar_h = MAX (1, h * 0.76);
+  int col = -1, col_state = 0;
+  guint n_lane_visible = 0;
+  guint from = first_visible (self, lane);
+  gboolean detail;
+  Span *selected = NULL;
+
+  /* count first, to decide whether queued segments are worth drawing */
+  for (guint i = from; i < lane->spans->len; i++)
+    {
+      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, i));
+
+      if (s->start > view_end)
+        break;
+      n_lane_visible++;
+    }
+  detail = n_lane_visible < QUEUE_DETAIL;
+  self->stats.n_visible += n_lane_visible;
+
+  for (guint i = from; i < lane->spans->len; i++)
+    {
+      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, i));
+      gint64 end = s->finish >= 0 ? s->finish : now;
+      double x0, x1;
+      GdkRGBA c;
+
+      if (s->start > view_end)
+        break;
+      if (end < self->view_start)
+        continue;
+
+      x0 = GUTTER + (s->start - self->view_start) * scale;
+      x1 = GUTTER + (end - self->view_start) * scale;
+      if (s->id == self->selected)
+        selected = s;
+
+      if (detail && s->submit < s->start)
+        {
+          double q0 = MAX (GUTTER, GUTTER + (s->submit - self->view_start) * scale);
+
+          if (x0 - q0 >= 2)
+            {
+              fl_state_color (FL_FUTURE_PENDING, &c);
+              gdk_cairo_set_source_rgba (cr, &c);
+              cairo_rectangle (cr, q0, y + h * 0.42, x0 - q0, MAX (1, h * 0.16));
+              cairo_fill (cr);
+            }
+        }
+
+      x0 = MAX (x0, GUTTER);
+      x1 = MIN (x1, width);
+      if (x1 - x0 < 1.0)
+        {
+          int c0 = (int) floor (x0);
+
+          if (c0 != col)
+            {
+              flush_column (cr, col, col_state, bar_y, bar_h, &self->stats.n_rects);
+              col = c0;
+              col_state = s->state;
+            }
+          else if (state_rank (s->state) > state_rank (col_state))
+            col_state = s->state;
+          continue;
+        }
+
+      flush_column (cr, col, col_state, bar_y, bar_h, &self->stats.n_rects);
+      col = -1;
+      fl_state_color (s->state, &c);
+      gdk_cairo_set_source_rgba (cr, &c);
+      cairo_rectangle (cr, x0, bar_y, x1 - x0 - (x1 - x0 > 3 ? 1 : 0), bar_h);
+      cairo_fill (cr);
+      self->stats.n_rects++;
+    }
+  flush_column (cr, col, col_state, bar_y, bar_h, &self->stats.n_rects);
+
+  if (selected != NULL)
+    {
+      gint64 end = selected->finish >= 0 ? selected->finish : now;
+      double x0 = MAX (GUTTER, GUTTER + (selected->start - self->view_start) * scale);
+      double x1 = MIN (width, GUTTER + (end - self->view_start) * scale);
+
+      cairo_set_line_width (cr, 2);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_rectangle (cr, x0 - 1, bar_y - 1, MAX (x1 - x0, 2) + 2, bar_h + 2);
+      cairo_stroke (cr);
+      cairo_set_line_width (cr, 1);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_rectangle (cr, x0 - 2.5, bar_y - 2.5, MAX (x1 - x0, 2) + 5, bar_h + 5);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+fl_timeline_snapshot (GtkWidget   *widget,
+                      GtkSnapshot *snapshot)
+{
+  FlTimeline *self = FL_TIMELINE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gint64 now = g_get_monotonic_time () - self->origin;
+  g_autoptr(PangoLayout) layout = NULL;
+  GdkRGBA fg;
+  double lane_h;
+  cairo_t *cr;
+
+  if (width <= GUTTER || height <= AXIS_H)
+    return;
+  if (self->trace == NULL)
+    {
+      g_autoptr(PangoLayout) hint =
+        gtk_widget_create_pango_layout (widget, _("The timeline of the next run appears here: "
+                                                  "one lane per worker, a bar per future."));
+      int tw, th;
+      GdkRGBA c;
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_get_color (gtk_widget_get_style_context (widget), &c);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      c.alpha *= 0.55f;
+      pango_layout_get_pixel_size (hint, &tw, &th);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((width - tw) / 2.f, (height - th) / 2.f));
+      gtk_snapshot_append_layout (snapshot, hint, &c);
+      gtk_snapshot_restore (snapshot);
+      return;
+    }
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  ingest (self);
+  if (self->follow)
+    update_follow_view (self);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  layout = gtk_widget_create_pango_layout (widget, NULL);
+  self->stats.n_visible = 0;
+  self->stats.n_rects = 0;
+  self->stats.n_frames++;
+  self->stats.n_spans = self->spans->len;
+  self->stats.n_lanes = self->lanes->len;
+
+  draw_axis (self, cr, layout, &fg, width, height);
+  lane_h = lane_height (self, height);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, AXIS_H, width, height - AXIS_H);
+  cairo_clip (cr);
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      Lane *lane = &g_array_index (self->lanes, Lane, i);
+      double y = AXIS_H + i * lane_h;
+
+      if (i % 2 == 1)
+        {
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.05);
+          cairo_rectangle (cr, 0, y, width, lane_h);
+          cairo_fill (cr);
+        }
+      if (lane_h >= 12)
+        {
+          g_autofree char *name = NULL;
+
+          if (lane->kind == FL_LANE_MAIN_LOOP || lane->kind == FL_LANE_NONE)
+            name = g_strdup (lane_kind_title (lane->kind));
+          else
+            name = g_strdup_printf ("%s %d", lane_kind_title (lane->kind), lane->lane);
+          gdk_cairo_set_source_rgba (cr, &fg);
+          draw_text (cr, layout, name, 6, y + (lane_h - 18) / 2);
+        }
+      cairo_save (cr);
+      cairo_rectangle (cr, GUTTER, y, width - GUTTER, lane_h);
+      cairo_clip (cr);
+      draw_lane (self, cr, lane, y, lane_h, width, now);
+      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+
+  if (self->spans->len > 0)
+    {
+      g_autofree char *summary =
+        g_strdup_printf (_("%u queued · %u running · %u done"),
+                         self->spans->len - MIN (self->n_started, self->spans->len),
+                         self->n_started - MIN (self->n_started, self->n_done),
+                         self->n_done);
+      int tw, th;
+
+      pango_layout_set_text (layout, summary, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
+      cairo_move_to (cr, 6, 4);
+      if (tw + 12 < GUTTER * 2)
+        pango_cairo_show_layout (cr, layout);
+    }
+  cairo_destroy (cr);
+}
+
+static void
+fl_timeline_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = *natural = 320;
+  else
+    {
+      *minimum = 120;
+      *natural = 240;
+    }
+}
+
+static Span *
+span_at (FlTimeline *self,
+         double      x,
+         double      y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  double lane_h = lane_height (self, height);
+  double scale = (width - GUTTER) / (double) self->view_span;
+  gint64 t, slack, now = g_get_monotonic_time () - self->origin;
+  guint li;
+  Lane *lane;
+  Span *best = NULL;
+
+  if (x < GUTTER || y < AXIS_H)
+    return NULL;
+  li = (guint) ((y - AXIS_H) / lane_h);
+  if (li >= self->lanes->len)
+    return NULL;
+  lane = &g_array_index (self->lanes, Lane, li);
+  t = self->view_start + (gint64) ((x - GUTTER) / scale);
+  slack = (gint64) (2 / scale);
+
+  for (guint i = first_visible (self, lane); i < lane->spans->len; i++)
+    {
+      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, i));
+      gint64 end = s->finish >= 0 ? s->finish : now;
+
+      if (s->start > t + slack)
+        break;
+      if (end + slack >= t)
+        best = s;
+    }
+  return best;
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  FlTimeline *self = FL_TIMELINE (widget);
+  Span *s = span_at (self, x, y);
+  g_autoptr(GString) text = NULL;
+
+  if (s == NULL)
+    return FALSE;
+
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "<b>#%" G_GUINT64_FORMAT " %s</b>\n", s->id,
+                          s->label ? s->label : "");
+  g_string_append_printf (text, _("State: %s"), fl_future_state_to_string (s->state));
+  g_string_append_printf (text, "\n");
+  g_string_append_printf (text, _("Queued %.1f ms, ran %.1f ms"),
+                          (s->start - s->submit) / 1e3,
+                          ((s->finish >= 0 ? s->finish : (g_get_monotonic_time () - self->origin))
+                           - s->start) / 1e3);
+  if (s->bytes > 0)
+    {
+      g_autofree char *size = g_format_size (s->bytes);
+
+      g_string_append_printf (text, "\n%s", size);
+    }
+  if (s->error != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (s->error, -1);
+
+      g_string_append_printf (text, "\n%s", escaped);
+    }
+  gtk_tooltip_set_markup (tooltip, text->str);
+  return TRUE;
+}
+
+static void
+zoom_at (FlTimeline *self,
+         double      x,
+         double      factor)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  double scale = (width - GUTTER) / (double) self->view_span;
+  gint64 anchor = self->view_start + (gint64) (MAX (0, x - GUTTER) / scale);
+  gint64 span = CLAMP ((gint64) (self->view_span * factor), 10, (gint64) 3600 * G_USEC_PER_SEC);
+
+  fl_timeline_set_follow (self, FALSE);
+  self->view_start = anchor - (gint64) ((anchor - self->view_start) * (span / (double) self->view_span));
+  self->view_span = span;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           FlTimeline               *self)
+{
+  GdkModifierType mods =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  double x = 0, y = 0;
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+
+  if (event != NULL)
+    {
+      GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+      double nx, ny;
+      graphene_point_t p;
+
+      gdk_event_get_position (event, &nx, &ny);
+      if (native != NULL
+          && gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
+                                       &GRAPHENE_POINT_INIT (nx, ny), &p))
+        {
+          x = p.x;
+          y = p.y;
+        }
+    }
+  (void) y;
+
+  if ((mods & GDK_SHIFT_MASK) || dx != 0)
+    {
+      double delta = dx != 0 ? dx : dy;
+
+      fl_timeline_set_follow (self, FALSE);
+      self->view_start += (gint64) (delta * self->view_span * 0.1);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    zoom_at (self, x, dy > 0 ? 1.25 : 0.8);
+  return TRUE;
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               FlTimeline     *self)
+{
+  self->drag_start_x = x;
+  self->drag_view_start = self->view_start;
+}
+
+static void
+drag_update_cb (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                FlTimeline     *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  double scale = (width - GUTTER) / (double) self->view_span;
+
+  if (fabs (dx) < 3)
+    return;
+  fl_timeline_set_follow (self, FALSE);
+  self->view_start = self->drag_view_start - (gint64) (dx / scale);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+click_cb (GtkGestureClick *gesture,
+          int              n_press,
+          double           x,
+          double           y,
+          FlTimeline      *self)
+{
+  Span *s;
+
+  if (n_press == 2)
+    {
+      fl_timeline_set_follow (self, TRUE);
+      return;
+    }
+  s = span_at (self, x, y);
+  if (s != NULL)
+    {
+      fl_timeline_set_selected (self, s->id);
+      g_signal_emit (self, signals[FUTURE_ACTIVATED], 0, s->id);
+    }
+}
+
+static void
+fl_timeline_map (GtkWidget *widget)
+{
+  FlTimeline *self = FL_TIMELINE (widget);
+
+  GTK_WIDGET_CLASS (fl_timeline_parent_class)->map (widget);
+  self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+}
+
+static void
+fl_timeline_unmap (GtkWidget *widget)
+{
+  FlTimeline *self = FL_TIMELINE (widget);
+
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (widget, self->tick_id);
+  self->tick_id = 0;
+  GTK_WIDGET_CLASS (fl_timeline_parent_class)->unmap (widget);
+}
+
+static void
+fl_timeline_finalize (GObject *object)
+{
+  FlTimeline *self = FL_TIMELINE (object);
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    g_array_unref (g_array_index (self->lanes, Lane, i).spans);
+  g_array_unref (self->lanes);
+  g_hash_table_unref (self->by_id);
+  g_array_unref (self->spans);
+  g_clear_object (&self->trace);
+
+  G_OBJECT_CLASS (fl_timeline_parent_class)->finalize (object);
+}
+
+static void
+fl_timeline_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  FlTimeline *self = FL_TIMELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW:
+      g_value_set_boolean (value, self->follow);
+      break;
+    case PROP_SELECTED:
+      g_value_set_uint64 (value, self->selected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_timeline_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  FlTimeline *self = FL_TIMELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW:
+      fl_timeline_set_follow (self, g_value_get_boolean (value));
+      break;
+    case PROP_SELECTED:
+      fl_timeline_set_selected (self, g_value_get_uint64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_timeline_class_init (FlTimelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = fl_timeline_finalize;
+  object_class->get_property = fl_timeline_get_property;
+  object_class->set_property = fl_timeline_set_property;
+  widget_class->snapshot = fl_timeline_snapshot;
+  widget_class->measure = fl_timeline_measure;
+  widget_class->map = fl_timeline_map;
+  widget_class->unmap = fl_timeline_unmap;
+
+  properties[PROP_FOLLOW] =
+    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_uint64 ("selected", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FlTimeline::future-activated:
+   * @future_id: the future whose bar was clicked
+   */
+  signals[FUTURE_ACTIVATED] = g_signal_new ("future-activated", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 1, G_TYPE_UINT64);
+
+  gtk_widget_class_set_css_name (widget_class, "timeline");
+}
+
+static void
+fl_timeline_init (FlTimeline *self)
+{
+  GtkEventController *scroll;
+  GtkGesture *drag, *click;
+
+  self->spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
+  self->follow = TRUE;
+  self->view_span = G_USEC_PER_SEC;
+  clear_lanes (self);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES
+                                            | GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+}
+
+GtkWidget *
+fl_timeline_new (void)
+{
+  return g_object_new (FL_TYPE_TIMELINE, NULL);
+}
+
+/**
+ * fl_timeline_set_trace:
+ *
+ * Shows @trace (or nothing). The trace may still be growing: new events are read once per
+ * frame.
+ */
+void
+fl_timeline_set_trace (FlTimeline *self,
+                       FlTrace    *trace)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  if (self->trace == trace)
+    return;
+  g_set_object (&self->trace, trace);
+  g_array_set_size (self->spans, 0);
+  g_hash_table_remove_all (self->by_id);
+  clear_lanes (self);
+  self->n_read = 0;
+  self->n_started = 0;
+  self->n_done = 0;
+  self->last_event = 0;
+  self->selected = 0;
+  self->origin = trace != NULL ? fl_trace_get_origin (trace) : 0;
+  memset (&self->stats, 0, sizeof self->stats);
+  fl_timeline_set_follow (self, TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+FlTrace *
+fl_timeline_get_trace (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), NULL);
+
+  return self->trace;
+}
+
+void
+fl_timeline_set_selected (FlTimeline *self,
+                          guint64     future_id)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  if (self->selected == future_id)
+    return;
+  self->selected = future_id;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+guint64
+fl_timeline_get_selected (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), 0);
+
+  return self->selected;
+}
+
+/**
+ * fl_timeline_set_follow:
+ *
+ * With @follow, the view shows the whole run and grows with it while it runs; zooming or
+ * panning turns it off, a double click turns it back on.
+ */
+void
+fl_timeline_set_follow (FlTimeline *self,
+                        gboolean    follow)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  follow = !!follow;
+  if (self->follow == follow)
+    return;
+  self->follow = follow;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+}
+
+gboolean
+fl_timeline_get_follow (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), FALSE);
+
+  return self->follow;
+}
+
+void
+fl_timeline_set_view (FlTimeline *self,
+                      gint64      start_us,
+                      gint64      span_us)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  fl_timeline_set_follow (self, FALSE);
+  self->view_start = start_us;
+  self->view_span = MAX (span_us, 10);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+fl_timeline_get_view (FlTimeline *self,
+                      gint64     *start_us,
+                      gint64     *span_us)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  if (self->follow)
+    {
+      ingest (self);
+      update_follow_view (self);
+    }
+  if (start_us)
+    *start_us = self->view_start;
+  if (span_us)
+    *span_us = self->view_span;
+}
+
+void
+fl_timeline_get_stats (FlTimeline      *self,
+                       FlTimelineStats *stats)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  *stats = self->stats;
+  stats->n_spans = self->spans->len;
+  stats->n_lanes = self->lanes->len;
+}
