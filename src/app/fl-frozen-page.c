@@ -46,6 +46,7 @@ struct _FlFrozenPage
   char           *pending_job;
   GVariant       *pending_args;
   char           *pending_label;
+  guint           settle_id;     /* clicks still count until this low-priority idle runs */
 };
 
 typedef struct
@@ -123,8 +124,9 @@ pressed_cb (GtkGestureClick *gesture,
   guint32 server_ms = event != NULL ? gdk_event_get_time (event) : 0;
 
   /* A click while nothing runs is handled at once: it tells how the X server's clock maps
-   * to ours, so later clicks say when they were made. */
-  if (run == NULL || fl_run_is_complete (run))
+   * to ours, so later clicks say when they were made. Clicks queued behind a frozen loop
+   * are handled after the run completed, before the settle idle: they count. */
+  if (run == NULL || (fl_run_is_complete (run) && self->settle_id == 0))
     {
       if (server_ms != 0)
         self->server_offset = now - (gint64) server_ms * 1000;
@@ -243,6 +245,19 @@ add_history_row (FlFrozenPage *self,
   gtk_list_box_prepend (self->history, GTK_WIDGET (row));
 }
 
+static gboolean
+settle_cb (gpointer data)
+{
+  FlFrozenPage *self = data;
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
+
+  self->settle_id = 0;
+  update_clicks_label (self);
+  if (run != NULL)
+    add_history_row (self, run);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_completed_cb (FlRun        *run,
                   FlFrozenPage *self)
@@ -266,7 +281,10 @@ run_completed_cb (FlRun        *run,
   g_clear_object (&future);
   gtk_label_set_text (self->status_label, text);
   update_clicks_label (self);
-  add_history_row (self, run);
+  /* Input that queued up behind a frozen loop is dispatched before a low-priority idle;
+   * the history row waits for it so it counts every click of the run. */
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_idle_add_full (G_PRIORITY_LOW, settle_cb, self, NULL);
 }
 
 static void
@@ -338,6 +356,12 @@ fl_frozen_page_start_run (FlPage      *page,
       self->pending_args = g_variant_ref_sink (g_variant_new ("(u)", ms));
     }
 
+  if (self->settle_id != 0)
+    {
+      g_clear_handle_id (&self->settle_id, g_source_remove);
+      if (fl_page_get_run (page) != NULL)
+        add_history_row (self, fl_page_get_run (page));
+    }
   g_array_set_size (self->clicks, 0);
   self->stalls_before = monitor != NULL ? fl_loop_monitor_get_n_stalls (monitor) : 0;
   fl_page_set_run (page, run);
@@ -410,6 +434,7 @@ fl_frozen_page_dispose (GObject *object)
   if (self->paint_clock != NULL)
     g_clear_signal_handler (&self->paint_handler, self->paint_clock);
   g_clear_object (&self->paint_clock);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FROZEN_PAGE);
 
   G_OBJECT_CLASS (fl_frozen_page_parent_class)->dispose (object);

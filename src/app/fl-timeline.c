@@ -17,7 +17,7 @@
 #include "fl-timeline.h"
 
 #define GUTTER       120.0
-#define AXIS_H       26.0
+#define AXIS_H       44.0
 #define MAX_LANE_H   30.0
 #define MIN_LANE_H   4.0
 #define QUEUE_DETAIL 300    /* draw queued segments when a lane shows fewer bars */
@@ -381,7 +381,7 @@ draw_axis (FlTimeline  *self,
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
       text = format_time (t, step);
-      draw_text (cr, layout, text, x + 3, 4);
+      draw_text (cr, layout, text, x + 3, 22);
     }
 }
 
@@ -654,9 +654,8 @@ fl_timeline_snapshot (GtkWidget   *widget,
       pango_layout_set_text (layout, summary, -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
-      cairo_move_to (cr, 6, 4);
-      if (tw + 12 < GUTTER * 2)
-        pango_cairo_show_layout (cr, layout);
+      cairo_move_to (cr, 6, 2);
+      pango_cairo_show_layout (cr, layout);
     }
   cairo_destroy (cr);
 }
