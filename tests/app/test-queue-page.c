@@ -1,0 +1,121 @@
+/* test-queue-page.c: the Producer/consumer page: conservation, back-pressure, clean stop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "fl-app-test.h"
+#include "fl-queue-page.h"
+
+static FlWindow *window;
+static FlQueuePage *page;
+
+static void
+run (const char *mode)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                  g_variant_new ("(ss)", "queue", mode));
+}
+
+static gboolean
+finished (FlPipelineStats *stats,
+          gboolean        *stopped)
+{
+  return fl_queue_page_get_final (page, stats, stopped);
+}
+
+static void
+assert_conserved (const FlPipelineStats *stats,
+                  guint64                expected)
+{
+  g_assert_cmpuint (stats->produced, ==, expected);
+  g_assert_cmpuint (stats->consumed, ==, stats->produced);
+  g_assert_cmpuint (stats->duplicates, ==, 0);
+  g_assert_cmpuint (stats->queue_length, ==, 0);
+  g_assert_nonnull (strstr (fl_queue_page_get_verdict (page), "nothing lost"));
+}
+
+static void
+test_everything_consumed_once (void)
+{
+  FlPipelineStats stats;
+  gboolean stopped = TRUE;
+
+  fl_queue_page_set_shape (page, 3, 2, 5, 600);
+  fl_queue_page_set_rates (page, 200, 200, 1.0);
+  run ("custom");
+  g_assert_true (fl_queue_page_is_running (page));
+  fl_test_spin_until (finished (&stats, &stopped), 20000);
+  g_assert_false (stopped);
+  assert_conserved (&stats, 600);
+  g_assert_cmpuint (stats.queue_max, <=, 5);
+}
+
+static void
+test_back_pressure_and_starvation (void)
+{
+  FlPipelineStats fast_producers, fast_consumers;
+
+  /* producers twice as fast as the consumers can take: the queue fills, put() blocks */
+  fl_queue_page_set_shape (page, 2, 2, 4, 90);
+  run ("fast-producers");
+  fl_test_spin_until (finished (&fast_producers, NULL), 20000);
+  assert_conserved (&fast_producers, 90);
+  g_assert_cmpuint (fast_producers.queue_max, ==, 4);
+  g_assert_cmpint (fast_producers.put_blocked_us, >, fast_producers.get_blocked_us);
+
+  /* the other way round: the queue runs dry, get() blocks */
+  run ("fast-consumers");
+  fl_test_spin_until (finished (&fast_consumers, NULL), 20000);
+  assert_conserved (&fast_consumers, 90);
+  g_assert_cmpint (fast_consumers.get_blocked_us, >, fast_consumers.put_blocked_us);
+  g_assert_cmpint (fast_consumers.get_blocked_us, >, fast_producers.get_blocked_us);
+}
+
+static void
+test_stop_mid_run_loses_nothing (void)
+{
+  GtkWidget *start = fl_test_find_action_button (GTK_WIDGET (page), "page.run", "custom");
+  GtkWidget *stop = fl_test_find_action_button (GTK_WIDGET (page), "page.cancel", NULL);
+  FlPipelineStats stats;
+  gboolean stopped = FALSE;
+
+  g_assert_nonnull (start);
+  g_assert_nonnull (stop);
+  fl_queue_page_set_shape (page, 2, 3, 8, 100000);
+  fl_queue_page_set_rates (page, 150, 40, 0.5);
+  fl_test_spin_until (gtk_widget_get_mapped (start), 5000);
+  gtk_widget_activate (start);
+  fl_test_spin_until (fl_queue_page_is_running (page), 5000);
+
+  g_assert_cmpuint (fl_pipeline_get_capacity (fl_queue_page_get_pipeline (page)), ==, 8);
+  fl_test_spin_until ((fl_pipeline_get_stats (fl_queue_page_get_pipeline (page), &stats),
+                       stats.produced >= 60), 10000);
+  gtk_widget_activate (stop);
+  fl_test_spin_until (finished (&stats, &stopped), 20000);
+  g_assert_true (stopped);
+  g_assert_cmpuint (stats.produced, <, 100000);
+  g_assert_cmpuint (stats.produced, >=, 60);
+  assert_conserved (&stats, stats.produced);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  window = fl_test_app_start ();
+  page = FL_QUEUE_PAGE (fl_window_get_page (window, "queue"));
+  g_assert_nonnull (page);
+  fl_window_show_demo (window, "queue");
+
+  g_test_add_func ("/app/queue/everything-consumed-exactly-once", test_everything_consumed_once);
+  g_test_add_func ("/app/queue/back-pressure-and-starvation", test_back_pressure_and_starvation);
+  g_test_add_func ("/app/queue/stop-mid-run-loses-nothing", test_stop_mid_run_loses_nothing);
+
+  ret = g_test_run ();
+  fl_test_app_stop ();
+  return ret;
+}
