@@ -6,9 +6,12 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-anatomy-page.h"
 #include "fl-application.h"
+#include "fl-coroutines-page.h"
 #include "fl-flags-page.h"
 #include "fl-frozen-page.h"
+#include "fl-queue-page.h"
 #include "fl-window.h"
 
 struct _FlWindow
@@ -152,6 +155,9 @@ fl_window_init (FlWindow *self)
   /* In the order a lesson goes. */
   add_page (self, g_object_new (FL_TYPE_FROZEN_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_FLAGS_PAGE, NULL));
+  add_page (self, g_object_new (FL_TYPE_ANATOMY_PAGE, NULL));
+  add_page (self, g_object_new (FL_TYPE_QUEUE_PAGE, NULL));
+  add_page (self, g_object_new (FL_TYPE_COROUTINES_PAGE, NULL));
   gtk_list_box_select_row (self->demo_list, gtk_list_box_get_row_at_index (self->demo_list, 0));
 
   fl_jank_meter_set_monitor (self->jank_meter, fl_app_monitor ());
