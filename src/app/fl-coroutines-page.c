@@ -226,6 +226,29 @@ describe_value (FlFuture *future)
   return g_variant_print (value, FALSE);
 }
 
+static GtkWidget *
+card_state_label (GtkWidget *card)
+{
+  return gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (gtk_widget_get_first_child (card)));
+}
+
+/* notify::state, delivered by the engine's dispatcher on the main loop: a task that is
+ * awaiting its timer or its download shows as running. */
+static void
+task_state_cb (FlFuture         *future,
+               GParamSpec       *pspec,
+               FlCoroutinesPage *self)
+{
+  GtkWidget *card = g_hash_table_lookup (self->card_of, future);
+  FlFutureState state;
+
+  g_object_get (future, "state", &state, NULL);
+  if (card == NULL || state != FL_FUTURE_RUNNING)
+    return;
+  gtk_label_set_text (GTK_LABEL (card_state_label (card)), _("running…"));
+  gtk_widget_add_css_class (card, "running");
+}
+
 /* Through the engine's dispatcher, in a batch with every other task that ended meanwhile. */
 static void
 task_done_cb (FlFuture *future,
@@ -240,7 +263,7 @@ task_done_cb (FlFuture *future,
 
   if (card == NULL)
     return;
-  state = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (gtk_widget_get_first_child (card)));
+  state = card_state_label (card);
   badge = gtk_widget_get_next_sibling (state);
   if (s == FL_FUTURE_FINISHED)
     {
@@ -255,6 +278,7 @@ task_done_cb (FlFuture *future,
                             since_start (self, fl_future_get_finished_time (future)));
   gtk_label_set_text (GTK_LABEL (state), text);
   gtk_widget_remove_css_class (state, "dim-label");
+  gtk_widget_remove_css_class (card, "running");
   gtk_widget_add_css_class (card, fl_future_state_to_string (s));
   if (fl_future_get_lane_kind (future) != FL_LANE_NONE)
     {
@@ -624,6 +648,7 @@ fl_coroutines_page_start_run (FlPage      *page,
       g_ptr_array_add (self->futures, g_object_ref (future));
       gtk_flow_box_append (self->cards, card);
       g_hash_table_insert (self->card_of, future, card);
+      g_signal_connect_object (future, "notify::state", G_CALLBACK (task_state_cb), self, 0);
       fl_future_add_done_callback (future, task_done_cb, g_object_ref (self), g_object_unref);
     }
   fl_run_commit (run);

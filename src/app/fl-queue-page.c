@@ -491,15 +491,16 @@ fl_queue_page_start_run (FlPage      *page,
   memset (self->rate_time, 0, sizeof self->rate_time);
   memset (&self->stats, 0, sizeof self->stats);
 
+  /* The new origin first: rows are bound when the futures arrive in the store. */
   g_list_store_remove_all (self->futures);
+  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (self->futures),
+                             fl_trace_get_origin (self->trace));
   {
     GPtrArray *futures = fl_pipeline_get_futures (pipeline);
 
     g_list_store_splice (self->futures, 0, 0, futures->pdata, futures->len);
   }
   fl_timeline_set_trace (self->timeline, self->trace);
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (self->futures),
-                             fl_trace_get_origin (self->trace));
   set_shape_sensitive (self, FALSE);
   gtk_label_set_text (self->verdict_label,
                       _("When the run ends, the page checks every item: produced, consumed, "

@@ -288,6 +288,12 @@ draw_edge (FlStateDiagram *self,
       lx = (p[0] + p[6]) / 2;
       ly = p[1] - 18;
     }
+  else if (edge == EDGE_RUN_CANCEL)
+    {
+      /* Beside the middle of its S-curve, clear of the cancel() curve below. */
+      lx = (p[0] + p[6]) / 2 + 140;
+      ly = (p[1] + p[7]) / 2;
+    }
   else
     {
       /* Near the target, where each curve runs level. */
