@@ -543,7 +543,8 @@ run_completed_cb (FlRun            *run,
       g_autofree char *text = NULL;
       gint64 worst = 0;
 
-      /* How late the timers were: a sleep task took its time plus the stall. */
+      /* How late the timers were: a sleep task that was waiting on its timer during the
+       * stall took its time plus the stall. */
       for (guint i = 0; i < self->futures->len; i++)
         {
           FlFuture *future = g_ptr_array_index (self->futures, i);
@@ -551,7 +552,7 @@ run_completed_cb (FlRun            *run,
           if (g_str_equal (fl_future_get_job_name (future), "sleep")
               && fl_future_get_state (future) == FL_FUTURE_FINISHED)
             worst = MAX (worst, fl_future_get_finished_time (future)
-                                - fl_future_get_queued_time (future)
+                                - fl_future_get_started_time (future)
                                 - (gint64) g_variant_get_uint32 (fl_future_peek_result (future)) * 1000);
         }
       text = g_strdup_printf (_("The spin job has no async form, so the loop executor called it "

@@ -296,8 +296,9 @@ draw_edge (FlStateDiagram *self,
     }
   else
     {
-      /* Near the target, where each curve runs level. */
-      lx = p[6] - 150;
+      /* Near the target, where each curve runs level; the straight one closest, clear of
+       * the curve that rises above it. */
+      lx = p[6] - (edge == EDGE_FAIL ? 90 : 150);
       ly = p[7] - 18;
     }
   draw_text (self, cr, edge_label (edge), lx, ly, lit, 1.0, lit ? fg : &dim);
