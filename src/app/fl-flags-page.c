@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-application.h"
+#include "fl-flag-grid.h"
 #include "fl-flags-page.h"
 #include "fl-futures-list.h"
 #include "fl-run-chart.h"
@@ -45,16 +46,14 @@ struct _FlFlagsPage
   GtkProgressBar *progress_bar;
   GtkLabel       *progress_label;
   GtkLabel       *summary_label;
-  GtkFlowBox     *flag_grid;
+  FlFlagGrid     *flag_grid;
   FlTimeline     *timeline;
   FlFuturesList  *futures_list;
   FlRunChart     *run_chart;
 
   /* owned */
-  GHashTable     *cells;          /* cc -> GtkWidget (borrowed from the grid) */
   GPtrArray      *arrived;        /* FlFuture, done, not yet shown in the grid */
   guint           decode_tick;
-  guint           n_images;
   double          ideal;
   char           *output_dir;
   FlFlagsSummary  summary;
@@ -264,94 +263,47 @@ make_executor (const char *mode,
   return fl_loop_executor_new (NULL, workers);
 }
 
-static GtkWidget *
-make_cell (const char *cc)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *picture = gtk_picture_new ();
-  g_autofree char *upper = g_ascii_strup (cc, -1);
-  const FlCountry *country = fl_countries_lookup (cc);
-  GtkWidget *label = gtk_label_new (upper);
-
-  gtk_widget_add_css_class (box, "flag-cell");
-  gtk_widget_add_css_class (box, "pending");
-  gtk_widget_set_size_request (picture, 64, 48);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_box_append (GTK_BOX (box), picture);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_widget_set_tooltip_text (box, country != NULL ? fl_country_get_display_name (country)
-                                                    : _("not a known country code"));
-  return box;
-}
-
-static void
-clear_grid (FlFlagsPage *self)
-{
-  GtkWidget *child;
-
-  g_hash_table_remove_all (self->cells);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->flag_grid))) != NULL)
-    gtk_flow_box_remove (self->flag_grid, child);
-  self->n_images = 0;
-}
-
 static void
 show_arrived (FlFlagsPage *self,
               FlFuture    *future)
 {
   g_autoptr(GVariant) info = g_variant_ref_sink (fl_download_describe_future (future));
-  const char *cc = NULL, *path = NULL, *err = NULL, *status = NULL;
-  GtkWidget *cell, *picture, *label;
+  const char *cc = NULL, *path = NULL, *err = NULL;
 
   g_variant_lookup (info, "cc", "&s", &cc);
   g_variant_lookup (info, "path", "&s", &path);
   g_variant_lookup (info, "error", "&s", &err);
-  g_variant_lookup (info, "status", "&s", &status);
-  cell = cc != NULL ? g_hash_table_lookup (self->cells, cc) : NULL;
-  if (cell == NULL)
+  if (cc == NULL)
     return;
-  picture = gtk_widget_get_first_child (cell);
-  label = gtk_widget_get_next_sibling (picture);
-  gtk_widget_remove_css_class (cell, "pending");
 
   switch (fl_download_status_from_future (future))
     {
     case FL_DOWNLOAD_STATUS_OK:
       {
         g_autoptr(GError) error = NULL;
-        g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
 
-        if (texture == NULL)
+        if (!fl_flag_grid_set_image (self->flag_grid, cc, path, &error))
           {
             g_autofree char *text = g_strdup_printf (_("Could not decode the image: %s"),
                                                      error->message);
 
-            gtk_widget_add_css_class (cell, "failed");
-            gtk_widget_set_tooltip_text (cell, text);
-            break;
+            fl_flag_grid_set_state (self->flag_grid, cc, FL_FLAG_CELL_ERROR, text);
           }
-        gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-        gtk_widget_add_css_class (cell, "finished");
-        self->n_images++;
       }
       break;
     case FL_DOWNLOAD_STATUS_NOT_FOUND:
-      gtk_widget_add_css_class (cell, "not-found");
-      gtk_widget_set_tooltip_text (cell, _("404 Not Found"));
+      fl_flag_grid_set_state (self->flag_grid, cc, FL_FLAG_CELL_NOT_FOUND, _("404 Not Found"));
       break;
     case FL_DOWNLOAD_STATUS_CANCELLED:
-      gtk_widget_add_css_class (cell, "cancelled");
-      gtk_widget_set_tooltip_text (cell, _("Cancelled"));
+      fl_flag_grid_set_state (self->flag_grid, cc, FL_FLAG_CELL_CANCELLED, _("Cancelled"));
       break;
     case FL_DOWNLOAD_STATUS_ERROR:
     default:
       {
-        g_autofree char *text = g_strdup_printf ("%s: %s",
-                                                 gtk_label_get_text (GTK_LABEL (label)),
-                                                 err != NULL ? err : "");
+        g_autofree char *upper = g_ascii_strup (cc, -1);
+        g_autofree char *text = g_strdup_printf ("%s: %s", upper, err != NULL ? err : "");
 
-        gtk_widget_add_css_class (cell, "failed");
-        gtk_widget_set_tooltip_text (cell, text);
+        fl_flag_grid_set_state (self->flag_grid, cc, FL_FLAG_CELL_ERROR, text);
       }
       break;
     }
@@ -497,7 +449,7 @@ fl_flags_page_start_run (FlPage      *page,
   g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
 
   g_ptr_array_set_size (self->arrived, 0);
-  clear_grid (self);
+  fl_flag_grid_clear (self->flag_grid);
   self->have_summary = FALSE;
   self->ideal = mean_delay > 0 ? ceil (codes->len / (double) concurrency) * mean_delay : 0;
 
@@ -506,11 +458,11 @@ fl_flags_page_start_run (FlPage      *page,
       const char *cc = g_ptr_array_index (codes, i);
       const FlCountry *country = fl_countries_lookup (cc);
       g_autofree char *label = NULL;
-      GtkWidget *cell = make_cell (cc);
       FlFuture *future;
 
-      gtk_flow_box_append (self->flag_grid, cell);
-      g_hash_table_insert (self->cells, g_strdup (cc), cell);
+      fl_flag_grid_add (self->flag_grid, cc,
+                        country != NULL ? fl_country_get_display_name (country)
+                                        : _("not a known country code"));
       label = g_strdup_printf ("%s %s", cc,
                                country != NULL ? fl_country_get_display_name (country) : "");
       future = fl_run_submit (run, FL_DOWNLOAD_JOB,
@@ -602,7 +554,6 @@ fl_flags_page_finalize (GObject *object)
 {
   FlFlagsPage *self = FL_FLAGS_PAGE (object);
 
-  g_hash_table_unref (self->cells);
   g_ptr_array_unref (self->arrived);
   g_free (self->output_dir);
 
@@ -625,6 +576,7 @@ fl_flags_page_class_init (FlFlagsPageClass *klass)
   g_type_ensure (FL_TYPE_TIMELINE);
   g_type_ensure (FL_TYPE_FUTURES_LIST);
   g_type_ensure (FL_TYPE_RUN_CHART);
+  g_type_ensure (FL_TYPE_FLAG_GRID);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/FuturesLab/fl-flags-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, FlFlagsPage, name)
@@ -654,7 +606,6 @@ fl_flags_page_init (FlFlagsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->arrived = g_ptr_array_new_with_free_func (g_object_unref);
   self->output_dir = g_build_filename (g_get_user_cache_dir (), "futures-lab", "flags", NULL);
 
@@ -727,7 +678,7 @@ fl_flags_page_get_summary_text (FlFlagsPage *self)
 guint
 fl_flags_page_get_n_images (FlFlagsPage *self)
 {
-  return self->n_images;
+  return fl_flag_grid_get_n_images (self->flag_grid);
 }
 
 guint

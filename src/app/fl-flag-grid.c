@@ -1,0 +1,344 @@
+/* fl-flag-grid.c: the flags of a run, filling in as they arrive
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One widget draws every cell: a run of 676 flags would otherwise be 2 000 widgets to lay out.
+ * Each arrived flag is decoded once (GdkPixbuf, from the downloaded file) and scaled into a
+ * cairo image surface of the cell's size, so a frame only copies small surfaces; the cairo
+ * renderer never converts full-size textures again and again.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-flag-grid.h"
+
+#define CELL_W  76.0
+#define CELL_H  72.0
+#define IMG_W   64
+#define IMG_H   44
+#define GAP     6.0
+
+typedef struct
+{
+  char            *cc;
+  char            *upper;
+  char            *tooltip;
+  cairo_surface_t *image;
+  FlFlagCellState  state;
+} Cell;
+
+struct _FlFlagGrid
+{
+  GtkWidget   parent_instance;
+
+  GArray     *cells;    /* Cell */
+  GHashTable *index;    /* cc -> index + 1 */
+  guint       n_images;
+};
+
+G_DEFINE_FINAL_TYPE (FlFlagGrid, fl_flag_grid, GTK_TYPE_WIDGET)
+
+static void
+cell_clear (gpointer data)
+{
+  Cell *cell = data;
+
+  g_free (cell->cc);
+  g_free (cell->upper);
+  g_free (cell->tooltip);
+  g_clear_pointer (&cell->image, cairo_surface_destroy);
+}
+
+static guint
+columns_for (int width)
+{
+  return MAX (1, (guint) ((width + GAP) / (CELL_W + GAP)));
+}
+
+static void
+state_background (FlFlagCellState state,
+                  double          rgba[4])
+{
+  /* Okabe–Ito, as the futures list and the timeline */
+  static const double colors[][4] = {
+    [FL_FLAG_CELL_PENDING]   = { 0.60, 0.60, 0.60, 0.25 },
+    [FL_FLAG_CELL_OK]        = { 0.0, 0.620, 0.451, 0.22 },
+    [FL_FLAG_CELL_NOT_FOUND] = { 0.902, 0.624, 0.0, 0.45 },
+    [FL_FLAG_CELL_ERROR]     = { 0.835, 0.369, 0.0, 0.55 },
+    [FL_FLAG_CELL_CANCELLED] = { 0.800, 0.475, 0.655, 0.45 },
+  };
+
+  memcpy (rgba, colors[state], sizeof colors[0]);
+}
+
+static void
+fl_flag_grid_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  FlFlagGrid *self = FL_FLAG_GRID (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint cols = columns_for (width);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
+  PangoFontDescription *bold = pango_font_description_from_string ("Bold");
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (self->cells->len == 0)
+    {
+      pango_font_description_free (bold);
+      return;
+    }
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  pango_layout_set_font_description (layout, bold);
+  pango_font_description_free (bold);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      Cell *cell = &g_array_index (self->cells, Cell, i);
+      double x = (i % cols) * (CELL_W + GAP);
+      double y = (i / cols) * (CELL_H + GAP);
+      double bg[4];
+      int tw, th;
+
+      state_background (cell->state, bg);
+      cairo_set_source_rgba (cr, bg[0], bg[1], bg[2], bg[3]);
+      cairo_rectangle (cr, x, y, CELL_W, CELL_H);
+      cairo_fill (cr);
+
+      if (cell->image != NULL)
+        {
+          cairo_set_source_surface (cr, cell->image, x + (CELL_W - IMG_W) / 2, y + 4);
+          cairo_paint (cr);
+        }
+      else if (cell->state == FL_FLAG_CELL_NOT_FOUND || cell->state == FL_FLAG_CELL_ERROR
+               || cell->state == FL_FLAG_CELL_CANCELLED)
+        {
+          const char *mark = cell->state == FL_FLAG_CELL_NOT_FOUND ? "404"
+                             : cell->state == FL_FLAG_CELL_ERROR ? "✕" : "–";
+
+          pango_layout_set_text (layout, mark, -1);
+          pango_layout_get_pixel_size (layout, &tw, &th);
+          gdk_cairo_set_source_rgba (cr, &fg);
+          cairo_move_to (cr, x + (CELL_W - tw) / 2, y + 4 + (IMG_H - th) / 2);
+          pango_cairo_show_layout (cr, layout);
+        }
+
+      pango_layout_set_text (layout, cell->upper, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_move_to (cr, x + (CELL_W - tw) / 2, y + CELL_H - th - 2);
+      pango_cairo_show_layout (cr, layout);
+    }
+  cairo_destroy (cr);
+}
+
+static GtkSizeRequestMode
+fl_flag_grid_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+fl_flag_grid_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  FlFlagGrid *self = FL_FLAG_GRID (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = CELL_W;
+      *natural = 12 * (CELL_W + GAP);
+    }
+  else
+    {
+      guint cols = columns_for (for_size < 0 ? 12 * (CELL_W + GAP) : for_size);
+      guint rows = (self->cells->len + cols - 1) / cols;
+
+      *minimum = *natural = rows * (CELL_H + GAP);
+    }
+}
+
+static Cell *
+cell_at (FlFlagGrid *self,
+         double      x,
+         double      y)
+{
+  guint cols = columns_for (gtk_widget_get_width (GTK_WIDGET (self)));
+  guint col = (guint) (x / (CELL_W + GAP)), row = (guint) (y / (CELL_H + GAP));
+  guint i = row * cols + col;
+
+  if (x < 0 || y < 0 || col >= cols || i >= self->cells->len)
+    return NULL;
+  return &g_array_index (self->cells, Cell, i);
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    data)
+{
+  Cell *cell = cell_at (FL_FLAG_GRID (widget), x, y);
+
+  if (cell == NULL || cell->tooltip == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, cell->tooltip);
+  return TRUE;
+}
+
+static void
+fl_flag_grid_finalize (GObject *object)
+{
+  FlFlagGrid *self = FL_FLAG_GRID (object);
+
+  g_array_unref (self->cells);
+  g_hash_table_unref (self->index);
+
+  G_OBJECT_CLASS (fl_flag_grid_parent_class)->finalize (object);
+}
+
+static void
+fl_flag_grid_class_init (FlFlagGridClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = fl_flag_grid_finalize;
+  widget_class->snapshot = fl_flag_grid_snapshot;
+  widget_class->measure = fl_flag_grid_measure;
+  widget_class->get_request_mode = fl_flag_grid_get_request_mode;
+  gtk_widget_class_set_css_name (widget_class, "flaggrid");
+}
+
+static void
+fl_flag_grid_init (FlFlagGrid *self)
+{
+  self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  g_array_set_clear_func (self->cells, cell_clear);
+  self->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+}
+
+GtkWidget *
+fl_flag_grid_new (void)
+{
+  return g_object_new (FL_TYPE_FLAG_GRID, NULL);
+}
+
+void
+fl_flag_grid_clear (FlFlagGrid *self)
+{
+  g_array_set_size (self->cells, 0);
+  g_hash_table_remove_all (self->index);
+  self->n_images = 0;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * fl_flag_grid_add:
+ *
+ * Adds a pending cell for @cc (a lower-case code).
+ */
+void
+fl_flag_grid_add (FlFlagGrid *self,
+                  const char *cc,
+                  const char *tooltip)
+{
+  Cell cell = { g_strdup (cc), g_ascii_strup (cc, -1), g_strdup (tooltip), NULL,
+                FL_FLAG_CELL_PENDING };
+
+  g_array_append_val (self->cells, cell);
+  g_hash_table_replace (self->index, g_strdup (cc), GUINT_TO_POINTER (self->cells->len));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static Cell *
+lookup (FlFlagGrid *self,
+        const char *cc)
+{
+  guint i = GPOINTER_TO_UINT (g_hash_table_lookup (self->index, cc));
+
+  return i > 0 ? &g_array_index (self->cells, Cell, i - 1) : NULL;
+}
+
+/**
+ * fl_flag_grid_set_image:
+ * @path: the downloaded file
+ *
+ * Decodes the flag and shows it, scaled to the cell.
+ */
+gboolean
+fl_flag_grid_set_image (FlFlagGrid  *self,
+                        const char  *cc,
+                        const char  *path,
+                        GError     **error)
+{
+  Cell *cell = lookup (self, cc);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double scale;
+  int w, h;
+
+  if (cell == NULL)
+    return TRUE;
+  pixbuf = gdk_pixbuf_new_from_file (path, error);
+  if (pixbuf == NULL)
+    return FALSE;
+  w = gdk_pixbuf_get_width (pixbuf);
+  h = gdk_pixbuf_get_height (pixbuf);
+  scale = MIN (IMG_W / (double) w, IMG_H / (double) h);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) (w * scale + 0.5),
+                                        (int) (h * scale + 0.5));
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  gdk_cairo_set_source_pixbuf (cr, pixbuf, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+
+  g_clear_pointer (&cell->image, cairo_surface_destroy);
+  cell->image = surface;
+  cell->state = FL_FLAG_CELL_OK;
+  self->n_images++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+void
+fl_flag_grid_set_state (FlFlagGrid      *self,
+                        const char      *cc,
+                        FlFlagCellState  state,
+                        const char      *tooltip)
+{
+  Cell *cell = lookup (self, cc);
+
+  if (cell == NULL)
+    return;
+  cell->state = state;
+  if (tooltip != NULL)
+    {
+      g_free (cell->tooltip);
+      cell->tooltip = g_strdup (tooltip);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+fl_flag_grid_get_n_images (FlFlagGrid *self)
+{
+  return self->n_images;
+}
