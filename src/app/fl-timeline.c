@@ -55,6 +55,7 @@ struct _FlTimeline
   GArray     *spans;        /* Span */
   GHashTable *by_id;        /* future id -> span index + 1 */
   GArray     *lanes;        /* Lane, sorted: main loop, threads, processes, caller */
+  GArray     *loop_slots;   /* span index + 1 running in each main-loop row, or 0 */
   guint       n_started;
   guint       n_done;
   gint64      last_event;
@@ -185,6 +186,25 @@ rehash (FlTimeline *self)
                          GUINT_TO_POINTER (i + 1));
 }
 
+static gint32
+take_loop_slot (FlTimeline *self,
+                guint       span_index)
+{
+  guint slot;
+
+  for (slot = 0; slot < self->loop_slots->len; slot++)
+    {
+      guint occupant = g_array_index (self->loop_slots, guint, slot);
+
+      if (occupant == 0 || g_array_index (self->spans, Span, occupant - 1).finish >= 0)
+        break;
+    }
+  if (slot == self->loop_slots->len)
+    g_array_set_size (self->loop_slots, slot + 1);
+  g_array_index (self->loop_slots, guint, slot) = span_index + 1;
+  return (gint32) slot;
+}
+
 static gboolean
 ingest (FlTimeline *self)
 {
@@ -226,7 +246,13 @@ ingest (FlTimeline *self)
           break;
         case FL_TRACE_START:
           {
-            guint li = find_lane (self, ev.lane_kind, ev.lane);
+            guint li;
+
+            /* Async jobs share the main loop: give each concurrent one a row of its own
+             * (the first free one), so overlapping tasks do not hide each other. */
+            if (ev.lane_kind == FL_LANE_MAIN_LOOP)
+              ev.lane = take_loop_slot (self, s - (Span *) (gpointer) self->spans->data);
+            li = find_lane (self, ev.lane_kind, ev.lane);
             guint index = s - (Span *) (gpointer) self->spans->data;
             Lane *lane = &g_array_index (self->lanes, Lane, li);
 
@@ -627,8 +653,10 @@ fl_timeline_snapshot (GtkWidget   *widget,
         {
           g_autofree char *name = NULL;
 
-          if (lane->kind == FL_LANE_MAIN_LOOP || lane->kind == FL_LANE_NONE)
+          if (lane->kind == FL_LANE_NONE || (lane->kind == FL_LANE_MAIN_LOOP && lane->lane == 0))
             name = g_strdup (lane_kind_title (lane->kind));
+          else if (lane->kind == FL_LANE_MAIN_LOOP)
+            name = g_strdup_printf ("%s %d", lane_kind_title (lane->kind), lane->lane + 1);
           else
             name = g_strdup_printf ("%s %d", lane_kind_title (lane->kind), lane->lane);
           gdk_cairo_set_source_rgba (cr, &fg);
@@ -887,6 +915,7 @@ fl_timeline_finalize (GObject *object)
   for (guint i = 0; i < self->lanes->len; i++)
     g_array_unref (g_array_index (self->lanes, Lane, i).spans);
   g_array_unref (self->lanes);
+  g_array_unref (self->loop_slots);
   g_hash_table_unref (self->by_id);
   g_array_unref (self->spans);
   g_clear_object (&self->trace);
@@ -978,6 +1007,7 @@ fl_timeline_init (FlTimeline *self)
   self->spans = g_array_new (FALSE, FALSE, sizeof (Span));
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
+  self->loop_slots = g_array_new (FALSE, TRUE, sizeof (guint));
   self->follow = TRUE;
   self->view_span = G_USEC_PER_SEC;
   clear_lanes (self);
@@ -1026,6 +1056,7 @@ fl_timeline_set_trace (FlTimeline *self,
   g_array_set_size (self->spans, 0);
   g_hash_table_remove_all (self->by_id);
   clear_lanes (self);
+  g_array_set_size (self->loop_slots, 0);
   self->n_read = 0;
   self->n_started = 0;
   self->n_done = 0;
