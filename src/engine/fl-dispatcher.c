@@ -8,8 +8,9 @@
  * and delivers it: notify::state and the done callbacks, on the context's thread. However
  * many futures complete while the context is busy, they cost one dispatch.
  *
- * A dispatch delivers for at most DISPATCH_BUDGET_US and then yields, leaving the rest
- * for the next iteration, so input and frames are never starved by a flood of results.
+ * A dispatch delivers for at most DISPATCH_BUDGET_US (a quarter of a frame) and then
+ * yields, leaving the rest for the next iteration, so input and frames are never starved
+ * by a flood of results.
  *
  * Floods are also coalesced in time: when a dispatch found more than one future waiting
  * (completions arrive faster than the loop takes them), the next one waits until
@@ -25,8 +26,8 @@
 #include "fl-dispatcher.h"
 #include "fl-future-private.h"
 
-#define DISPATCH_BUDGET_US 8000
-#define BUDGET_CHECK_EVERY 256
+#define DISPATCH_BUDGET_US 4000
+#define BUDGET_CHECK_EVERY 16
 #define FLOOD_INTERVAL_US  4000
 
 typedef struct

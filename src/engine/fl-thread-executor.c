@@ -14,6 +14,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "fl-lock.h"
 
 #include "fl-future-private.h"
@@ -259,6 +264,26 @@ core_unref (Core *core)
   g_free (core);
 }
 
+/* Worker threads run at a lower priority than the thread that owns the main loop, as
+ * desktops treat background work: when CPU-bound jobs saturate every core, the loop still
+ * gets a core as soon as it wakes, so the window stays responsive. The lanes own their
+ * threads (an exclusive pool), so the lowered priority never leaks into other GLib work. */
+#define LANE_NICE_INCREMENT 10
+
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  pid_t tid = (pid_t) syscall (SYS_gettid);
+  int nice_now;
+
+  errno = 0;
+  nice_now = getpriority (PRIO_PROCESS, (id_t) tid);
+  if (errno == 0)
+    setpriority (PRIO_PROCESS, (id_t) tid, MIN (nice_now + LANE_NICE_INCREMENT, 19));
+#endif
+}
+
 /* The body of one worker thread. */
 static void
 lane_main (gpointer data,
@@ -266,6 +291,8 @@ lane_main (gpointer data,
 {
   Core *core = user_data;
   int lane = GPOINTER_TO_INT (data) - 1;
+
+  lower_thread_priority ();
 
   fl_mutex_lock (&core->mutex);
   for (;;)
@@ -422,10 +449,10 @@ fl_thread_executor_constructed (GObject *object)
   G_OBJECT_CLASS (fl_thread_executor_parent_class)->constructed (object);
 
   self->core->max_workers = fl_executor_get_max_workers (FL_EXECUTOR (self));
-  /* Shared (non-exclusive) threads: a lane holds its thread until shutdown, and the
-   * threads go back to GLib's pool afterwards. */
+  /* Exclusive threads: a lane holds its thread until shutdown and lowers its priority,
+   * so the threads must not go back to GLib's shared pool afterwards. */
   self->pool = g_thread_pool_new (lane_main, self->core, (int) self->core->max_workers,
-                                  FALSE, &error);
+                                  TRUE, &error);
   g_assert_no_error (error);
 }
 
