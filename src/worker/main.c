@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "futures-lab-engine.h"
@@ -182,6 +183,14 @@ main (int    argc,
 
   /* Die with the parent, and not a moment after it is already gone. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Background work: like the thread pool's lanes, a worker yields the CPU to the app's
+   * main loop when every core is busy (see docs/ENGINE.md). */
+  errno = 0;
+  {
+    int nice_now = getpriority (PRIO_PROCESS, 0);
+    if (errno == 0)
+      setpriority (PRIO_PROCESS, 0, MIN (nice_now + 10, 19));
+  }
   if (parent > 0 && getppid () != parent)
     return EXIT_SUCCESS;
   /* A closed socket is an error from write(), not a signal. */
