@@ -8,6 +8,7 @@
 
 #include "fl-anatomy-page.h"
 #include "fl-application.h"
+#include "fl-compute-page.h"
 #include "fl-coroutines-page.h"
 #include "fl-flags-page.h"
 #include "fl-frozen-page.h"
@@ -155,6 +156,7 @@ fl_window_init (FlWindow *self)
   /* In the order a lesson goes. */
   add_page (self, g_object_new (FL_TYPE_FROZEN_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_FLAGS_PAGE, NULL));
+  add_page (self, g_object_new (FL_TYPE_COMPUTE_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_ANATOMY_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_QUEUE_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_COROUTINES_PAGE, NULL));
