@@ -1,0 +1,785 @@
+/* fl-map-page.c: map vs as_completed, the loiter lesson
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Jobs loiter(n) do nothing for n units on a pool of threads. Two consumers, side by side,
+ * each with its own pool of the same size and the same jobs:
+ *  - executor.map(): fl_executor_map() submits every job, fl_map_iter_next_async() hands
+ *    the results back in submission order, so the consumer waits on a slow early job even
+ *    when later ones are done;
+ *  - as_completed(): fl_as_completed_next_async() hands each future back as it completes.
+ * The consumer's waits are recorded in each pane's trace as spans on the main-loop lane,
+ * so the timeline shows when the consumer was blocked. The "Python" transcript is the
+ * classic timestamped one, built from the futures' real transition times as they reach
+ * the main loop (batched notify::state), and from the consumer's results.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-map-page.h"
+#include "fl-source-view.h"
+#include "fl-timeline.h"
+#include "futures-lab-tasks.h"
+
+/* Ids of the consumer's wait spans in a pane's trace: far above any future's id. */
+#define WAIT_ID_BASE (G_GUINT64_CONSTANT (1) << 62)
+
+typedef struct _Side Side;
+
+struct _FlMapPage
+{
+  FlPage          parent_instance;
+
+  /* template */
+  GtkStack       *stack;
+  GtkSpinButton  *jobs_spin;
+  GtkSpinButton  *workers_spin;
+  GtkSpinButton  *unit_spin;
+  GtkDropDown    *order_dropdown;
+  GtkLabel       *summary_label;
+  GtkLabel       *map_status;
+  GtkFlowBox     *map_results;
+  FlTimeline     *map_timeline;
+  GtkTextView    *map_text;
+  GtkLabel       *ac_status;
+  GtkFlowBox     *ac_results;
+  FlTimeline     *ac_timeline;
+  GtkTextView    *ac_text;
+
+  /* owned */
+  Side           *map;
+  Side           *as_completed;
+};
+
+struct _Side
+{
+  int             ref_count;
+  FlMapPage      *page;          /* borrowed; NULL once the side is detached */
+  gboolean        is_map;
+  guint           unit_ms;
+  FlExecutor     *executor;
+  FlTrace        *trace;
+  GPtrArray      *futures;       /* FlFuture, in submission order */
+  FlMapIter      *map;
+  FlAsCompleted  *as_completed;
+  GCancellable   *cancellable;
+  guint           next_index;
+  gint64          origin;
+  GString        *transcript;
+  GString        *order;
+  guint8         *printed;       /* per future: 1 start printed, 2 done printed */
+  guint64         wait_id;
+  gint64          wait_start;
+  gint64          total_wait;
+  gint64          first_wait;
+  guint           n_results;
+  gboolean        finished;
+  char           *error;
+
+  /* the pane's widgets, borrowed from the page */
+  GtkLabel       *status;
+  GtkFlowBox     *results;
+  FlTimeline     *timeline;
+  GtkTextView    *text;
+};
+
+static const char * const modes[] = { "both", "map", "as-completed", NULL };
+
+G_DEFINE_FINAL_TYPE (FlMapPage, fl_map_page, FL_TYPE_PAGE)
+
+static Side *
+side_ref (Side *side)
+{
+  side->ref_count++;
+  return side;
+}
+
+static void
+side_unref (Side *side)
+{
+  if (--side->ref_count > 0)
+    return;
+  for (guint i = 0; side->futures != NULL && i < side->futures->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (side->futures, i), side);
+  g_clear_pointer (&side->map, fl_map_iter_free);
+  g_clear_pointer (&side->as_completed, fl_as_completed_free);
+  g_clear_pointer (&side->futures, g_ptr_array_unref);
+  if (side->executor != NULL)
+    fl_executor_shutdown (side->executor, FALSE, TRUE);
+  g_clear_object (&side->executor);
+  g_clear_object (&side->trace);
+  g_clear_object (&side->cancellable);
+  g_string_free (side->transcript, TRUE);
+  g_string_free (side->order, TRUE);
+  g_free (side->printed);
+  g_free (side->error);
+  g_free (side);
+}
+
+static guint
+loiter_n (FlFuture *future)
+{
+  guint n, unit;
+
+  g_variant_get (fl_future_get_args (future), "(uu)", &n, &unit);
+  return n;
+}
+
+/* "[HH:MM:SS.mmm] " for a monotonic time, as Python's datetime.now() would print it. */
+static void
+append_stamp (GString *out,
+              gint64   monotonic)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add (now, monotonic - g_get_monotonic_time ());
+  g_autofree char *hms = g_date_time_format (then, "%H:%M:%S");
+
+  g_string_append_printf (out, "[%s.%03d] ", hms, g_date_time_get_microsecond (then) / 1000);
+}
+
+static void
+say (Side       *side,
+     gint64      monotonic,
+     const char *text)
+{
+  append_stamp (side->transcript, monotonic);
+  g_string_append (side->transcript, text);
+  g_string_append_c (side->transcript, '\n');
+}
+
+static void
+show_transcript (Side *side)
+{
+  if (side->page != NULL)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (side->text), side->transcript->str,
+                              side->transcript->len);
+}
+
+typedef struct
+{
+  gint64 time;
+  guint  index;
+  guint  n;
+  int    kind;          /* 1 start, 2 done */
+} Line;
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  const Line *x = a, *y = b;
+
+  if (x->time != y->time)
+    return x->time < y->time ? -1 : 1;
+  return x->kind - y->kind;
+}
+
+/* Adds every transition that happened and is not in the transcript yet, in the order it
+ * happened on the workers (transitions reach the loop in batches). */
+static void
+catch_up (Side *side)
+{
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (Line));
+
+  for (guint i = 0; i < side->futures->len; i++)
+    {
+      FlFuture *future = g_ptr_array_index (side->futures, i);
+      Line line = { 0, i, loiter_n (future), 0 };
+
+      if (side->printed[i] == 0 && fl_future_get_started_time (future) > 0)
+        {
+          line.time = fl_future_get_started_time (future);
+          line.kind = 1;
+          g_array_append_val (lines, line);
+        }
+      if (side->printed[i] < 2 && fl_future_is_done (future)
+          && fl_future_get_started_time (future) > 0)
+        {
+          line.time = fl_future_get_finished_time (future);
+          line.kind = 2;
+          g_array_append_val (lines, line);
+        }
+    }
+  g_array_sort (lines, compare_lines);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      Line *line = &g_array_index (lines, Line, i);
+      g_autofree char *tabs = g_strnfill (line->n, '\t');
+      g_autofree char *text = NULL;
+
+      side->printed[line->index] = (guint8) line->kind;
+      if (line->kind == 1)
+        text = g_strdup_printf (_("%sloiter(%u): doing nothing for %u×%u ms…"),
+                                tabs, line->n, line->n, side->unit_ms);
+      else
+        text = g_strdup_printf (_("%sloiter(%u): done."), tabs, line->n);
+      say (side, line->time, text);
+    }
+}
+
+static void
+state_cb (FlFuture   *future,
+          GParamSpec *pspec,
+          Side       *side)
+{
+  catch_up (side);
+  show_transcript (side);
+}
+
+/* The consumer starts waiting for its next result: a span on the main-loop lane. */
+static void
+begin_wait (Side       *side,
+            const char *what)
+{
+  side->wait_id++;
+  side->wait_start = g_get_monotonic_time ();
+  fl_trace_record (side->trace, FL_TRACE_SUBMIT, WAIT_ID_BASE + side->wait_id, FL_LANE_NONE, -1,
+                   FL_FUTURE_PENDING, side->wait_start, what, 0);
+  fl_trace_record (side->trace, FL_TRACE_START, WAIT_ID_BASE + side->wait_id,
+                   FL_LANE_MAIN_LOOP, 0, FL_FUTURE_RUNNING, side->wait_start, NULL, 0);
+}
+
+static void
+end_wait (Side          *side,
+          FlFutureState  state)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  fl_trace_record (side->trace, FL_TRACE_FINISH, WAIT_ID_BASE + side->wait_id,
+                   FL_LANE_MAIN_LOOP, 0, state, now, NULL, 0);
+  if (side->n_results == 0)
+    side->first_wait = now - side->wait_start;
+  side->total_wait += now - side->wait_start;
+}
+
+static void
+add_result_chip (Side     *side,
+                 guint     n,
+                 guint     value,
+                 gboolean  ok)
+{
+  GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  g_autofree char *what = ok ? g_strdup_printf (_("loiter(%u) → %u"), n, value)
+                             : g_strdup_printf (_("loiter(%u) ✕"), n);
+  g_autofree char *when = g_strdup_printf (_("+%.2f s"),
+                                           (g_get_monotonic_time () - side->origin) / 1e6);
+  GtkWidget *value_label = gtk_label_new (what);
+  GtkWidget *when_label = gtk_label_new (when);
+
+  gtk_widget_add_css_class (chip, "result-chip");
+  gtk_widget_add_css_class (chip, ok ? "ok" : "failed");
+  gtk_widget_add_css_class (value_label, "value");
+  gtk_widget_add_css_class (when_label, "dim-label");
+  gtk_box_append (GTK_BOX (chip), value_label);
+  gtk_box_append (GTK_BOX (chip), when_label);
+  gtk_flow_box_append (side->results, chip);
+}
+
+static void update_summary (FlMapPage *self);
+
+static void
+got_result (Side       *side,
+            guint       index,
+            guint       n,
+            GVariant   *value,
+            const char *error)
+{
+  g_autofree char *text = NULL;
+
+  end_wait (side, value != NULL ? FL_FUTURE_FINISHED : FL_FUTURE_FAILED);
+  catch_up (side);
+  side->n_results++;
+  g_string_append_printf (side->order, side->order->len ? ",%u" : "%u", n);
+  if (value == NULL)
+    text = g_strdup_printf (_("loiter(%u) raised: %s"), n, error);
+  else if (side->is_map)
+    text = g_strdup_printf (_("result %u: %u"), index, g_variant_get_uint32 (value));
+  else
+    text = g_strdup_printf (_("result of loiter(%u): %u"), n, g_variant_get_uint32 (value));
+  say (side, g_get_monotonic_time (), text);
+  show_transcript (side);
+  if (side->page != NULL)
+    add_result_chip (side, n, value != NULL ? g_variant_get_uint32 (value) : 0, value != NULL);
+}
+
+static void
+side_finish (Side       *side,
+             const char *error)
+{
+  g_autofree char *status = NULL;
+  double elapsed = (g_get_monotonic_time () - side->origin) / 1e6;
+
+  side->finished = TRUE;
+  side->error = g_strdup (error);
+  catch_up (side);
+  fl_executor_shutdown (side->executor, FALSE, FALSE);
+  if (side->page == NULL)
+    return;
+  show_transcript (side);
+  if (error != NULL)
+    status = g_strdup_printf (_("Stopped after %.2f s: %s"), elapsed, error);
+  else
+    status = g_strdup_printf (_("Done in %.2f s. The consumer waited %.2f s for its first "
+                                "result and %.2f s in all."), elapsed, side->first_wait / 1e6,
+                              side->total_wait / 1e6);
+  gtk_label_set_text (side->status, status);
+  update_summary (side->page);
+}
+
+static void map_next_cb (GObject *source, GAsyncResult *result, gpointer data);
+static void as_completed_next_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+consume_next (Side *side)
+{
+  g_autofree char *what = NULL;
+
+  if (side->is_map)
+    {
+      FlFuture *next = side->next_index < side->futures->len
+                       ? g_ptr_array_index (side->futures, side->next_index) : NULL;
+
+      if (next != NULL)
+        {
+          what = g_strdup_printf (_("map: the consumer waits for result %u, loiter(%u)"),
+                                  side->next_index, loiter_n (next));
+          begin_wait (side, what);
+        }
+      fl_map_iter_next_async (side->map, side->cancellable, map_next_cb, side_ref (side));
+    }
+  else
+    {
+      if (fl_as_completed_get_remaining (side->as_completed) > 0)
+        begin_wait (side, _("as_completed: the consumer waits for whichever finishes next"));
+      fl_as_completed_next_async (side->as_completed, side->cancellable, as_completed_next_cb,
+                                  side_ref (side));
+    }
+}
+
+static void
+map_next_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Side *side = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  if (!fl_map_iter_next_finish (side->map, result, &value, &error))
+    {
+      if (error != NULL && side->next_index < side->futures->len)
+        got_result (side, side->next_index,
+                    loiter_n (g_ptr_array_index (side->futures, side->next_index)), NULL,
+                    error->message);
+      side_finish (side, error != NULL ? error->message : NULL);
+      side_unref (side);
+      return;
+    }
+  got_result (side, side->next_index,
+              loiter_n (g_ptr_array_index (side->futures, side->next_index)), value, NULL);
+  side->next_index++;
+  consume_next (side);
+  side_unref (side);
+}
+
+static void
+as_completed_next_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  Side *side = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlFuture) future = fl_as_completed_next_finish (side->as_completed, result, &error);
+  g_autoptr(GVariant) value = NULL;
+  guint index = 0;
+
+  if (future == NULL)
+    {
+      side_finish (side, error != NULL ? error->message : NULL);
+      side_unref (side);
+      return;
+    }
+  g_ptr_array_find (side->futures, future, &index);
+  value = fl_future_result (future, 0, &error);
+  got_result (side, index, loiter_n (future), value, error != NULL ? error->message : NULL);
+  consume_next (side);
+  side_unref (side);
+}
+
+static GPtrArray *
+make_args (FlMapPage *self)
+{
+  guint jobs = gtk_spin_button_get_value_as_int (self->jobs_spin);
+  guint unit = gtk_spin_button_get_value_as_int (self->unit_spin);
+  gboolean longest_first = gtk_drop_down_get_selected (self->order_dropdown) == 0;
+  GPtrArray *args = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+
+  for (guint i = 0; i < jobs; i++)
+    {
+      guint n = longest_first ? jobs - 1 - i : i;
+
+      g_ptr_array_add (args, g_variant_ref_sink (g_variant_new ("(uu)", n, unit)));
+    }
+  return args;
+}
+
+static void
+clear_pane (GtkFlowBox *results)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (results))) != NULL)
+    gtk_flow_box_remove (results, child);
+}
+
+static Side *
+side_start (FlMapPage  *self,
+            gboolean    is_map,
+            GError    **error)
+{
+  g_autoptr(GPtrArray) args = make_args (self);
+  guint workers = gtk_spin_button_get_value_as_int (self->workers_spin);
+  Side *side = g_new0 (Side, 1);
+  g_autofree char *text = NULL;
+
+  side->ref_count = 1;
+  side->page = self;
+  side->is_map = is_map;
+  side->unit_ms = gtk_spin_button_get_value_as_int (self->unit_spin);
+  side->executor = fl_thread_executor_new (workers);
+  side->trace = fl_trace_new (is_map ? "map" : "as_completed");
+  side->cancellable = g_cancellable_new ();
+  side->transcript = g_string_new (NULL);
+  side->order = g_string_new (NULL);
+  side->status = is_map ? self->map_status : self->ac_status;
+  side->results = is_map ? self->map_results : self->ac_results;
+  side->timeline = is_map ? self->map_timeline : self->ac_timeline;
+  side->text = is_map ? self->map_text : self->ac_text;
+  fl_executor_set_trace (side->executor, side->trace);
+  side->origin = fl_trace_get_origin (side->trace);
+
+  clear_pane (side->results);
+  say (side, side->origin, _("Script starting."));
+  if (is_map)
+    {
+      /* results = executor.map(loiter, ns) */
+      side->map = fl_executor_map (side->executor, "loiter", (GVariant **) args->pdata,
+                                   args->len, FL_TIMEOUT_INFINITE, error);
+      if (side->map == NULL)
+        {
+          side_unref (side);
+          return NULL;
+        }
+      side->futures = g_ptr_array_ref (fl_map_iter_get_futures (side->map));
+      text = g_strdup_printf (_("results: <generator object Executor.map over %u futures>"),
+                              side->futures->len);
+      say (side, g_get_monotonic_time (), text);
+    }
+  else
+    {
+      /* futures = [executor.submit(loiter, n) for n in ns]; as_completed(futures) */
+      side->futures = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < args->len; i++)
+        {
+          guint n, unit;
+          g_autofree char *label = NULL;
+          FlFuture *future;
+
+          g_variant_get (args->pdata[i], "(uu)", &n, &unit);
+          label = g_strdup_printf ("loiter(%u)", n);
+          future = fl_executor_submit (side->executor, "loiter", args->pdata[i], label, error);
+          if (future == NULL)
+            {
+              side_unref (side);
+              return NULL;
+            }
+          g_ptr_array_add (side->futures, future);
+        }
+      side->as_completed = fl_as_completed_new ((FlFuture **) side->futures->pdata,
+                                                side->futures->len, FL_TIMEOUT_INFINITE);
+    }
+  side->printed = g_new0 (guint8, side->futures->len);
+  for (guint i = 0; i < side->futures->len; i++)
+    g_signal_connect (g_ptr_array_index (side->futures, i), "notify::state",
+                      G_CALLBACK (state_cb), side);
+
+  say (side, g_get_monotonic_time (), _("Waiting for individual results:"));
+  show_transcript (side);
+  fl_timeline_set_trace (side->timeline, side->trace);
+  gtk_label_set_text (side->status, is_map ? _("Consuming in submission order…")
+                                           : _("Consuming in completion order…"));
+  consume_next (side);
+  return side;
+}
+
+static void
+side_detach (Side *side)
+{
+  if (side == NULL)
+    return;
+  side->page = NULL;
+  g_cancellable_cancel (side->cancellable);
+  for (guint i = 0; side->futures != NULL && i < side->futures->len; i++)
+    {
+      FlFuture *future = g_ptr_array_index (side->futures, i);
+
+      if (!fl_future_cancel (future))
+        fl_future_request_cancel (future);
+    }
+  side_unref (side);
+}
+
+static void
+update_summary (FlMapPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->map != NULL && self->map->finished && self->map->error == NULL)
+    g_string_append_printf (text, _("map() gave the results in submission order: %s. "),
+                            self->map->order->str);
+  if (self->as_completed != NULL && self->as_completed->finished
+      && self->as_completed->error == NULL)
+    g_string_append_printf (text, _("as_completed() gave them in completion order: %s."),
+                            self->as_completed->order->str);
+  if (text->len > 0)
+    gtk_label_set_text (self->summary_label, text->str);
+}
+
+static void
+reset_pane (FlMapPage *self,
+            gboolean   is_map)
+{
+  clear_pane (is_map ? self->map_results : self->ac_results);
+  gtk_label_set_text (is_map ? self->map_status : self->ac_status, _("Not run this time."));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (is_map ? self->map_text : self->ac_text),
+                            "", 0);
+  fl_timeline_set_trace (is_map ? self->map_timeline : self->ac_timeline, NULL);
+}
+
+static gboolean
+fl_map_page_start_run (FlPage      *page,
+                       const char  *mode,
+                       GError     **error)
+{
+  FlMapPage *self = FL_MAP_PAGE (page);
+  gboolean want_map = !g_str_equal (mode, "as-completed");
+  gboolean want_ac = !g_str_equal (mode, "map");
+  guint jobs = gtk_spin_button_get_value_as_int (self->jobs_spin);
+  guint unit = gtk_spin_button_get_value_as_int (self->unit_spin);
+
+  if ((guint64) jobs * unit > 600 * 1000)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("loiter(%u) would take %u × %u ms: keep jobs × unit under 10 minutes"),
+                   jobs - 1, jobs - 1, unit);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->map, side_detach);
+  g_clear_pointer (&self->as_completed, side_detach);
+  gtk_label_set_text (self->summary_label, _("Running…"));
+
+  if (want_map)
+    {
+      self->map = side_start (self, TRUE, error);
+      if (self->map == NULL)
+        return FALSE;
+    }
+  else
+    reset_pane (self, TRUE);
+  if (want_ac)
+    {
+      self->as_completed = side_start (self, FALSE, error);
+      if (self->as_completed == NULL)
+        return FALSE;
+    }
+  else
+    reset_pane (self, FALSE);
+  return TRUE;
+}
+
+static void
+fl_map_page_cancel_run (FlPage *page)
+{
+  FlMapPage *self = FL_MAP_PAGE (page);
+  Side *sides[] = { self->map, self->as_completed };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+    {
+      Side *side = sides[s];
+
+      if (side == NULL || side->finished)
+        continue;
+      fl_executor_shutdown (side->executor, FALSE, TRUE);
+      for (guint i = 0; i < side->futures->len; i++)
+        {
+          FlFuture *future = g_ptr_array_index (side->futures, i);
+
+          if (!fl_future_cancel (future))
+            fl_future_request_cancel (future);
+        }
+    }
+}
+
+static const char * const *
+fl_map_page_get_modes (FlPage *page)
+{
+  return modes;
+}
+
+static void
+ensure_css (void)
+{
+  static gboolean done;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (done || gdk_display_get_default () == NULL)
+    return;
+  done = TRUE;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider,
+                                   ".result-chip { padding: 6px 12px; border-radius: 8px; "
+                                   "  background-color: alpha(#009E73, 0.15); }\n"
+                                   ".result-chip.failed { background-color: alpha(#D55E00, 0.3); }\n"
+                                   ".result-chip .value { font-size: 1.25em; font-weight: bold; }\n"
+                                   ".transcript { font-size: 1.05em; padding: 8px; }\n"
+                                   ".pane-title { font-size: 1.4em; font-weight: bold; }\n", -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+fl_map_page_dispose (GObject *object)
+{
+  FlMapPage *self = FL_MAP_PAGE (object);
+
+  g_clear_pointer (&self->map, side_detach);
+  g_clear_pointer (&self->as_completed, side_detach);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_MAP_PAGE);
+
+  G_OBJECT_CLASS (fl_map_page_parent_class)->dispose (object);
+}
+
+static void
+fl_map_page_class_init (FlMapPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  FlPageClass *page_class = FL_PAGE_CLASS (klass);
+
+  object_class->dispose = fl_map_page_dispose;
+  page_class->start_run = fl_map_page_start_run;
+  page_class->cancel_run = fl_map_page_cancel_run;
+  page_class->get_modes = fl_map_page_get_modes;
+
+  fl_lessons_register_jobs ();
+
+  g_type_ensure (FL_TYPE_TIMELINE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/FuturesLab/fl-map-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, FlMapPage, name)
+  BIND (stack);
+  BIND (jobs_spin);
+  BIND (workers_spin);
+  BIND (unit_spin);
+  BIND (order_dropdown);
+  BIND (summary_label);
+  BIND (map_status);
+  BIND (map_results);
+  BIND (map_timeline);
+  BIND (map_text);
+  BIND (ac_status);
+  BIND (ac_results);
+  BIND (ac_timeline);
+  BIND (ac_text);
+#undef BIND
+}
+
+static void
+fl_map_page_init (FlMapPage *self)
+{
+  ensure_css ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-map-page.c"), "source",
+                        _("Source"));
+  /* The transcript indents each job's lines by n tabs, as Python's does: narrow tabs keep
+   * the columns inside the pane. */
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkTextView *view = i == 0 ? self->map_text : self->ac_text;
+      PangoTabArray *tabs = pango_tab_array_new_with_positions (1, TRUE, PANGO_TAB_LEFT, 24);
+
+      gtk_text_view_set_tabs (view, tabs);
+      gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
+      pango_tab_array_free (tabs);
+    }
+}
+
+/**
+ * fl_map_page_set_params:
+ * @longest_first: submit loiter(jobs-1) first (map then waits on it), else loiter(0) first
+ *
+ * Sets the controls.
+ */
+void
+fl_map_page_set_params (FlMapPage *self,
+                        guint      jobs,
+                        guint      workers,
+                        guint      unit_ms,
+                        gboolean   longest_first)
+{
+  g_return_if_fail (FL_IS_MAP_PAGE (self));
+
+  gtk_spin_button_set_value (self->jobs_spin, jobs);
+  gtk_spin_button_set_value (self->workers_spin, workers);
+  gtk_spin_button_set_value (self->unit_spin, unit_ms);
+  gtk_drop_down_set_selected (self->order_dropdown, longest_first ? 0 : 1);
+}
+
+/**
+ * fl_map_page_is_done:
+ *
+ * Returns: %TRUE when every consumer of the last run has finished
+ */
+gboolean
+fl_map_page_is_done (FlMapPage *self)
+{
+  return (self->map != NULL || self->as_completed != NULL)
+         && (self->map == NULL || self->map->finished)
+         && (self->as_completed == NULL || self->as_completed->finished);
+}
+
+static Side *
+side_of (FlMapPage  *self,
+         const char *consumer)
+{
+  return g_str_equal (consumer, "map") ? self->map : self->as_completed;
+}
+
+/**
+ * fl_map_page_get_order:
+ * @consumer: "map" or "as-completed"
+ *
+ * Returns: (nullable): the n of each result in the order the consumer got it ("4,3,2,1,0")
+ */
+const char *
+fl_map_page_get_order (FlMapPage  *self,
+                       const char *consumer)
+{
+  Side *side = side_of (self, consumer);
+
+  return side != NULL ? side->order->str : NULL;
+}
+
+const char *
+fl_map_page_get_transcript (FlMapPage  *self,
+                            const char *consumer)
+{
+  Side *side = side_of (self, consumer);
+
+  return side != NULL ? side->transcript->str : NULL;
+}
