@@ -68,6 +68,7 @@ struct _FlTimeline
 
   double      drag_start_x;
   gint64      drag_view_start;
+  double      max_lane_h;
 
   FlTimelineStats stats;
 };
@@ -76,6 +77,7 @@ enum {
   PROP_0,
   PROP_FOLLOW,
   PROP_SELECTED,
+  PROP_MAX_LANE_HEIGHT,
   N_PROPS
 };
 
@@ -89,6 +91,20 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FlTimeline, fl_timeline, GTK_TYPE_WIDGET)
 
+static gboolean high_contrast_palette;
+
+/**
+ * fl_state_color_set_high_contrast:
+ *
+ * Switches every state colour between Okabe–Ito and a saturated high-contrast set (for a
+ * washed-out projector). Widgets drawing with fl_state_color() need a redraw afterwards.
+ */
+void
+fl_state_color_set_high_contrast (gboolean high_contrast)
+{
+  high_contrast_palette = !!high_contrast;
+}
+
 void
 fl_state_color (FlFutureState  state,
                 GdkRGBA       *rgba)
@@ -101,8 +117,17 @@ fl_state_color (FlFutureState  state,
     [FL_FUTURE_FAILED]    = { 0.835, 0.369, 0.0, 1.0 },  /* vermillion */
     [FL_FUTURE_CANCELLED] = { 0.800, 0.475, 0.655, 1.0 }, /* reddish purple */
   };
+  /* Saturated, and apart in lightness as well as hue, so they survive a projector. */
+  static const GdkRGBA high_contrast[] = {
+    [FL_FUTURE_PENDING]   = { 0.45, 0.45, 0.45, 1.0 },   /* mid grey */
+    [FL_FUTURE_RUNNING]   = { 1.0, 0.70, 0.0, 1.0 },     /* amber */
+    [FL_FUTURE_FINISHED]  = { 0.0, 0.33, 0.85, 1.0 },    /* strong blue */
+    [FL_FUTURE_FAILED]    = { 0.86, 0.0, 0.0, 1.0 },     /* red */
+    [FL_FUTURE_CANCELLED] = { 0.62, 0.0, 0.75, 1.0 },    /* magenta */
+  };
+  const GdkRGBA *table = high_contrast_palette ? high_contrast : colors;
 
-  *rgba = colors[MIN ((guint) state, G_N_ELEMENTS (colors) - 1)];
+  *rgba = table[MIN ((guint) state, G_N_ELEMENTS (colors) - 1)];
 }
 
 static int
@@ -325,7 +350,7 @@ lane_height (FlTimeline *self,
 {
   double h = (height - AXIS_H) / MAX (self->lanes->len, 1);
 
-  return CLAMP (h, MIN_LANE_H, MAX_LANE_H);
+  return CLAMP (h, MIN_LANE_H, MAX (self->max_lane_h, MIN_LANE_H));
 }
 
 static char *
@@ -939,6 +964,9 @@ fl_timeline_get_property (GObject    *object,
     case PROP_SELECTED:
       g_value_set_uint64 (value, self->selected);
       break;
+    case PROP_MAX_LANE_HEIGHT:
+      g_value_set_double (value, self->max_lane_h);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -959,6 +987,9 @@ fl_timeline_set_property (GObject      *object,
       break;
     case PROP_SELECTED:
       fl_timeline_set_selected (self, g_value_get_uint64 (value));
+      break;
+    case PROP_MAX_LANE_HEIGHT:
+      fl_timeline_set_max_lane_height (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -985,6 +1016,10 @@ fl_timeline_class_init (FlTimelineClass *klass)
   properties[PROP_SELECTED] =
     g_param_spec_uint64 ("selected", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The tallest a lane grows when there is room: projector mode asks for thick bars. */
+  properties[PROP_MAX_LANE_HEIGHT] =
+    g_param_spec_double ("max-lane-height", NULL, NULL, MIN_LANE_H, 400, MAX_LANE_H,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1010,6 +1045,7 @@ fl_timeline_init (FlTimeline *self)
   self->loop_slots = g_array_new (FALSE, TRUE, sizeof (guint));
   self->follow = TRUE;
   self->view_span = G_USEC_PER_SEC;
+  self->max_lane_h = MAX_LANE_H;
   clear_lanes (self);
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -1165,4 +1201,26 @@ fl_timeline_get_stats (FlTimeline      *self,
   *stats = self->stats;
   stats->n_spans = self->spans->len;
   stats->n_lanes = self->lanes->len;
+}
+
+void
+fl_timeline_set_max_lane_height (FlTimeline *self,
+                                 double      height)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  height = CLAMP (height, MIN_LANE_H, 400);
+  if (self->max_lane_h == height)
+    return;
+  self->max_lane_h = height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_LANE_HEIGHT]);
+}
+
+double
+fl_timeline_get_max_lane_height (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), MAX_LANE_H);
+
+  return self->max_lane_h;
 }

@@ -48,9 +48,13 @@ void       fl_timeline_get_view     (FlTimeline      *self,
                                      gint64          *span_us);
 void       fl_timeline_get_stats    (FlTimeline      *self,
                                      FlTimelineStats *stats);
+void       fl_timeline_set_max_lane_height (FlTimeline *self,
+                                            double      height);
+double     fl_timeline_get_max_lane_height (FlTimeline *self);
 
 /* The state colours (Okabe–Ito), shared with the list and the legend. */
 void       fl_state_color           (FlFutureState    state,
                                      GdkRGBA         *rgba);
+void       fl_state_color_set_high_contrast (gboolean high_contrast);
 
 G_END_DECLS
