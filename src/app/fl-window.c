@@ -11,6 +11,7 @@
 #include "fl-compute-page.h"
 #include "fl-coroutines-page.h"
 #include "fl-flags-page.h"
+#include "fl-map-page.h"
 #include "fl-frozen-page.h"
 #include "fl-queue-page.h"
 #include "fl-window.h"
@@ -157,6 +158,7 @@ fl_window_init (FlWindow *self)
   add_page (self, g_object_new (FL_TYPE_FROZEN_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_FLAGS_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_COMPUTE_PAGE, NULL));
+  add_page (self, g_object_new (FL_TYPE_MAP_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_ANATOMY_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_QUEUE_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_COROUTINES_PAGE, NULL));
