@@ -569,11 +569,11 @@ fl_map_page_start_run (FlPage      *page,
   guint jobs = gtk_spin_button_get_value_as_int (self->jobs_spin);
   guint unit = gtk_spin_button_get_value_as_int (self->unit_spin);
 
-  if ((guint64) jobs * unit > 600 * 1000)
+  if ((guint64) (jobs - 1) * unit > 60 * 1000)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("loiter(%u) would take %u × %u ms: keep jobs × unit under 10 minutes"),
-                   jobs - 1, jobs - 1, unit);
+                   _("loiter(%u) would do nothing for %u × %u ms: keep the longest job under "
+                     "a minute (fewer jobs or a shorter unit)"), jobs - 1, jobs - 1, unit);
       return FALSE;
     }
 
