@@ -36,7 +36,7 @@ print_help (void)
   g_print ("%s\n", _("Futures Lab on the terminal: the same engine, jobs and server as the app."));
   g_print ("\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    g_print ("  %-14s %s\n", commands[i].name, _(commands[i].summary));
   g_print ("\n%s\n", _("Run “futures-lab-cli COMMAND --help” for the options of a command."));
 }
 
