@@ -66,7 +66,8 @@ struct _Side
   GCancellable   *cancellable;
   guint           next_index;
   gint64          origin;
-  GString        *transcript;
+  GArray         *lines;         /* Said, in time order */
+  GString        *transcript;    /* the lines, rendered */
   GString        *order;
   guint8         *printed;       /* per future: 1 start printed, 2 done printed */
   guint64         wait_id;
@@ -110,6 +111,7 @@ side_unref (Side *side)
   g_clear_object (&side->executor);
   g_clear_object (&side->trace);
   g_clear_object (&side->cancellable);
+  g_array_unref (side->lines);
   g_string_free (side->transcript, TRUE);
   g_string_free (side->order, TRUE);
   g_free (side->printed);
@@ -126,6 +128,18 @@ loiter_n (FlFuture *future)
   return n;
 }
 
+typedef struct
+{
+  gint64  time;
+  char   *text;
+} Said;
+
+static void
+said_clear (gpointer data)
+{
+  g_free (((Said *) data)->text);
+}
+
 /* "[HH:MM:SS.mmm] " for a monotonic time, as Python's datetime.now() would print it. */
 static void
 append_stamp (GString *out,
@@ -138,14 +152,29 @@ append_stamp (GString *out,
   g_string_append_printf (out, "[%s.%03d] ", hms, g_date_time_get_microsecond (then) / 1000);
 }
 
+/* Adds a line where its time puts it: a worker's transition reaches the loop a little
+ * after it happened, so it may belong before lines the consumer already said. */
 static void
 say (Side       *side,
      gint64      monotonic,
      const char *text)
 {
-  append_stamp (side->transcript, monotonic);
-  g_string_append (side->transcript, text);
-  g_string_append_c (side->transcript, '\n');
+  Said said = { monotonic, g_strdup (text) };
+  guint at = side->lines->len;
+
+  while (at > 0 && g_array_index (side->lines, Said, at - 1).time > monotonic)
+    at--;
+  g_array_insert_val (side->lines, at, said);
+
+  g_string_truncate (side->transcript, 0);
+  for (guint i = 0; i < side->lines->len; i++)
+    {
+      Said *line = &g_array_index (side->lines, Said, i);
+
+      append_stamp (side->transcript, line->time);
+      g_string_append (side->transcript, line->text);
+      g_string_append_c (side->transcript, '\n');
+    }
 }
 
 static void
@@ -451,6 +480,8 @@ side_start (FlMapPage  *self,
   side->executor = fl_thread_executor_new (workers);
   side->trace = fl_trace_new (is_map ? "map" : "as_completed");
   side->cancellable = g_cancellable_new ();
+  side->lines = g_array_new (FALSE, FALSE, sizeof (Said));
+  g_array_set_clear_func (side->lines, said_clear);
   side->transcript = g_string_new (NULL);
   side->order = g_string_new (NULL);
   side->status = is_map ? self->map_status : self->ac_status;
