@@ -58,7 +58,6 @@ struct _FlCoroutinesPage
   gint64          clock_shown;
   guint           n_first_done;
   guint           max_in_flight;
-  guint           stalls_before;
   gboolean        done;
 };
 
@@ -330,6 +329,24 @@ max_in_flight (GPtrArray *futures)
   return best;
 }
 
+/* The longest the main loop was late during the current run, from the app's loop monitor
+ * (its sample for a stall is taken by the first tick after it). */
+static gint64
+worst_stall (FlCoroutinesPage *self)
+{
+  FlLoopMonitor *monitor = fl_app_monitor ();
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
+  g_autoptr(GArray) samples = NULL;
+  gint64 worst = 0;
+
+  if (monitor == NULL || run == NULL)
+    return 0;
+  samples = fl_loop_monitor_get_samples (monitor, fl_run_get_start_time (run));
+  for (guint i = 0; i < samples->len; i++)
+    worst = MAX (worst, g_array_index (samples, FlLoopSample, i).lateness_us);
+  return worst;
+}
+
 static void
 show_proof (FlCoroutinesPage *self)
 {
@@ -339,7 +356,7 @@ show_proof (FlCoroutinesPage *self)
   g_autofree char *limit_text = NULL;
   g_autofree char *text = NULL;
   g_autofree char *stall = NULL;
-  FlLoopMonitor *monitor = fl_app_monitor ();
+  gint64 worst = worst_stall (self);
 
   for (guint i = 0; i < self->futures->len; i++)
     {
@@ -354,9 +371,9 @@ show_proof (FlCoroutinesPage *self)
   self->max_in_flight = max_in_flight (self->futures);
   limit_text = limit > 0 ? g_strdup_printf (_("the semaphore allows %u"), limit)
                          : g_strdup (_("no limit set"));
-  if (monitor != NULL && fl_loop_monitor_get_n_stalls (monitor) > self->stalls_before)
+  if (worst >= FL_LOOP_MONITOR_STALL_US)
     stall = g_strdup_printf (_(" The main loop stalled for %.2f s: see the jank meter."),
-                             fl_loop_monitor_get_last_stall (monitor) / 1e6);
+                             worst / 1e6);
   text = g_strdup_printf (_("%u of %u tasks ran, %u of them on the main loop — one thread for "
                             "all. At most %u were in flight at once (%s). %.2f s in all.%s"),
                           n_ran, self->futures->len, n_loop, self->max_in_flight, limit_text,
@@ -539,7 +556,6 @@ run_completed_cb (FlRun            *run,
   show_proof (self);
   if (g_str_equal (self->mode, "blocking") && self->outcome == NULL)
     {
-      FlLoopMonitor *monitor = fl_app_monitor ();
       g_autofree char *text = NULL;
       gint64 worst = 0;
 
@@ -562,8 +578,7 @@ run_completed_cb (FlRun            *run,
                                 "stall. In asyncio, that is time.sleep() inside a coroutine; "
                                 "use await asyncio.sleep() or run_in_executor()."),
                               gtk_spin_button_get_value (self->blocking_spin), worst / 1e6,
-                              monitor != NULL ? fl_loop_monitor_get_last_stall (monitor) / 1e6
-                                              : 0.0);
+                              worst_stall (self) / 1e6);
       finish (self, text);
     }
   gtk_label_set_text (self->status_label, _("Done."));
@@ -585,7 +600,6 @@ fl_coroutines_page_start_run (FlPage      *page,
   g_autofree char *base = NULL;
   g_autofree char *status = NULL;
   g_autoptr(FlRun) run = NULL;
-  FlLoopMonitor *monitor = fl_app_monitor ();
   GtkWidget *child;
 
   if (gtk_drop_down_get_selected (self->kind_dropdown) == FL_COROUTINES_DOWNLOAD)
@@ -613,7 +627,6 @@ fl_coroutines_page_start_run (FlPage      *page,
   self->n_first_done = 0;
   self->max_in_flight = 0;
   self->done = FALSE;
-  self->stalls_before = monitor != NULL ? fl_loop_monitor_get_n_stalls (monitor) : 0;
 
   for (guint i = 0; i < n + (blocking ? 1 : 0); i++)
     {

@@ -103,7 +103,7 @@ test_cancel_return_values (void)
   g_assert_true (log_says ("already done"));
 
   /* Pending behind the pool's only worker: TRUE, and it never runs */
-  fl_anatomy_page_set_job (page, 1.5, FALSE, 2.0);
+  fl_anatomy_page_set_job (page, 3.0, FALSE, 2.0);
   run ("submit");
   run ("submit");
   g_assert_cmpint (current_state (), ==, FL_FUTURE_PENDING);
@@ -152,11 +152,12 @@ static void
 test_done_callback_runs_on_main_thread (void)
 {
   gtk_widget_activate_action (GTK_WIDGET (page), "anatomy.clear", NULL);
-  fl_anatomy_page_set_job (page, 0.5, FALSE, 2.0);
+  /* long enough to be still running when the callback is added, even under sanitizers */
+  fl_anatomy_page_set_job (page, 2.5, FALSE, 2.0);
   run ("submit");
   click ("add-done-callback");
   g_assert_true (log_says ("added callback 1"));
-  fl_test_spin_until (log_says ("Done callback 1 ran on the main thread"), 5000);
+  fl_test_spin_until (log_says ("Done callback 1 ran on the main thread"), 8000);
 
   /* added to a done future, it runs at once */
   run ("add-done-callback");

