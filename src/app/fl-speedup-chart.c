@@ -229,7 +229,7 @@ fl_speedup_chart_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 360;
-      *natural = 640;
+      *natural = 420;
     }
   else
     *minimum = *natural = 260;
