@@ -14,6 +14,9 @@
 #include "fl-application.h"
 #include "fl-bench-ui.h"
 #include "fl-download.h"
+#include "fl-preferences-window.h"
+#include "fl-replay-window.h"
+#include "fl-settings.h"
 #include "fl-window.h"
 
 #define MONITOR_INTERVAL_US 5000
@@ -46,11 +49,17 @@ get_window (FlApplication *self,
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (window == NULL)
+  /* Replay and preferences windows are not the main window. */
+  if (window == NULL || !FL_IS_WINDOW (window))
     {
-      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
-
-      window = windows != NULL ? windows->data : NULL;
+      window = NULL;
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;
+           l = l->next)
+        if (FL_IS_WINDOW (l->data))
+          {
+            window = l->data;
+            break;
+          }
     }
   if (window == NULL && create)
     window = GTK_WINDOW (fl_window_new (GTK_APPLICATION (self)));
@@ -148,6 +157,110 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  FlApplication *self = user_data;
+  GSettings *settings = fl_settings_get ();
+  GtkWidget *window;
+
+  if (settings == NULL)
+    {
+      FlWindow *main_window = get_window (self, TRUE);
+
+      report (main_window, _("Preferences need the installed GSettings schema "
+                             "io.github.FuturesLab"));
+      return;
+    }
+  window = fl_preferences_window_new (settings);
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* A file that cannot be shown as a saved run: said in a dialog over the window in use, so
+ * it is not missed, and on stderr for the command line. */
+static void
+show_open_error (FlApplication *self,
+                 const GError  *error)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  g_printerr ("%s\n", error->message);
+  if (parent == NULL)
+    parent = GTK_WINDOW (get_window (self, TRUE));
+  gtk_window_present (parent);
+  dialog = adw_message_dialog_new (parent, _("Cannot Open This File"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * fl_application_open_run:
+ *
+ * Opens a run saved as trace JSON in a read-only window, or says clearly why not.
+ *
+ * Returns: (transfer none) (nullable): the new window
+ */
+GtkWindow *
+fl_application_open_run (FlApplication *self,
+                         GFile         *file)
+{
+  g_autoptr(GError) error = NULL;
+  FlReplayWindow *window = fl_replay_window_open (GTK_APPLICATION (self), file, &error);
+
+  if (window == NULL)
+    {
+      show_open_error (self, error);
+      return NULL;
+    }
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+static void
+open_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  FlApplication   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        fl_application_open_run (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  FlApplication *self = user_data;
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter;
+
+  dialog = gtk_file_chooser_native_new (_("Open a Saved Run"),
+                                        gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Runs saved by Futures Lab (trace JSON)"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -165,6 +278,8 @@ static const GActionEntry app_actions[] = {
   { .name = "cancel-all", .activate = cancel_all_action },
   { .name = "show-demo", .activate = show_demo_action, .parameter_type = "s" },
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
+  { .name = "open", .activate = open_action },
   { .name = "quit", .activate = quit_action },
 };
 
@@ -220,6 +335,14 @@ fl_application_startup (GApplication *app)
   FlApplication *self = FL_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *cancel_accels[] = { "<Control>Escape", NULL };
+  static const struct { const char *action; const char *accels[2]; } more_accels[] = {
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.open", { "<Control>o", NULL } },
+    { "app.projector-mode", { "F5", NULL } },
+    { "export.trace-json", { "<Control>s", NULL } },
+    { "export.timeline-png", { "<Control><Shift>s", NULL } },
+  };
+  GSettings *settings;
   g_autoptr(FlFaultConfig) config = NULL;
 
   G_APPLICATION_CLASS (fl_application_parent_class)->startup (app);
@@ -240,6 +363,33 @@ fl_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.cancel-all",
                                          cancel_accels);
+
+  /* Projector mode is a key: the menu toggle, F5 and Preferences all change the same one. */
+  settings = fl_settings_get ();
+  if (settings != NULL)
+    {
+      g_autoptr(GAction) projector = g_settings_create_action (settings, "projector-mode");
+
+      g_action_map_add_action (G_ACTION_MAP (self), projector);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (more_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), more_accels[i].action,
+                                           more_accels[i].accels);
+}
+
+static void
+fl_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  FlApplication *self = FL_APPLICATION (app);
+
+  /* The main window too: closing a replay should not end the lesson. */
+  if (get_window (self, FALSE) == NULL)
+    g_application_activate (app);
+  for (int i = 0; i < n_files; i++)
+    fl_application_open_run (self, files[i]);
 }
 
 static void
@@ -298,6 +448,7 @@ fl_application_class_init (FlApplicationClass *klass)
   app_class->handle_local_options = fl_application_handle_local_options;
   app_class->startup = fl_application_startup;
   app_class->activate = fl_application_activate;
+  app_class->open = fl_application_open;
   app_class->shutdown = fl_application_shutdown;
 }
 
@@ -326,7 +477,7 @@ fl_application_new (GApplicationFlags flags)
 {
   return g_object_new (FL_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", flags,
+                       "flags", flags | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/FuturesLab",
                        NULL);
 }

@@ -19,6 +19,8 @@ FlLoopMonitor  *fl_application_get_monitor    (FlApplication     *self);
 FlFlagServer   *fl_application_get_server     (FlApplication     *self);
 GtkWindow      *fl_application_get_main_window(FlApplication     *self);
 gint64          fl_application_get_start_time (FlApplication     *self);
+GtkWindow      *fl_application_open_run       (FlApplication     *self,
+                                               GFile             *file);
 
 /* For pages: the running application's monitor and server, or NULL. */
 FlLoopMonitor  *fl_app_monitor                (void);

@@ -6,14 +6,17 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-a11y.h"
 #include "fl-anatomy-page.h"
 #include "fl-application.h"
 #include "fl-compute-page.h"
 #include "fl-coroutines-page.h"
+#include "fl-export.h"
 #include "fl-flags-page.h"
 #include "fl-map-page.h"
 #include "fl-frozen-page.h"
 #include "fl-queue-page.h"
+#include "fl-settings.h"
 #include "fl-window.h"
 
 struct _FlWindow
@@ -165,6 +168,11 @@ fl_window_init (FlWindow *self)
   gtk_list_box_select_row (self->demo_list, gtk_list_box_get_row_at_index (self->demo_list, 0));
 
   fl_jank_meter_set_monitor (self->jank_meter, fl_app_monitor ());
+
+  fl_export_install (GTK_WINDOW (self));
+  fl_settings_track_window (GTK_WINDOW (self), TRUE);
+  fl_a11y_label_tree (GTK_WIDGET (self));
+  fl_a11y_watch_pages (GTK_WIDGET (self));
 }
 
 FlWindow *
