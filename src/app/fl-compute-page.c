@@ -23,6 +23,7 @@
 #include "fl-compute-page.h"
 #include "fl-futures-list.h"
 #include "fl-mandelbrot-view.h"
+#include "fl-settings.h"
 #include "fl-source-view.h"
 #include "fl-speedup-chart.h"
 #include "fl-timeline.h"
@@ -673,6 +674,7 @@ fl_compute_page_init (FlComputePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_spin_button_set_value (self->workers_spin, g_get_num_processors ());
+  fl_settings_follow (self->workers_spin, "default-workers");
   g_signal_connect (self->tint_check, "toggled", G_CALLBACK (tint_toggled_cb), self);
   g_signal_connect (self->timeline, "future-activated", G_CALLBACK (timeline_activated_cb), self);
   g_signal_connect (self->futures_list, "notify::selected", G_CALLBACK (list_selected_cb), self);

@@ -21,6 +21,7 @@
 #include "fl-flags-page.h"
 #include "fl-futures-list.h"
 #include "fl-run-chart.h"
+#include "fl-settings.h"
 #include "fl-source-view.h"
 #include "fl-timeline.h"
 #include "futures-lab-tasks.h"
@@ -520,6 +521,53 @@ update_sensitivity (FlFlagsPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->codes_entry), codes == FL_FLAGS_CODES_CUSTOM);
 }
 
+/* The server settings of Preferences, once the user has set them: they fill the "these
+ * settings" entries and, when they ask for a delay or errors, select that choice. */
+static void
+server_settings_changed_cb (GSettings   *settings,
+                            const char  *key,
+                            FlFlagsPage *self)
+{
+  guint lo = g_settings_get_uint (settings, "server-delay-min");
+  guint hi = MAX (g_settings_get_uint (settings, "server-delay-max"), lo);
+  double rate = g_settings_get_double (settings, "error-rate");
+  g_autofree char *delay = lo == hi ? g_strdup_printf ("%ums", lo)
+                                    : g_strdup_printf ("%u-%ums", lo, hi);
+  char rate_text[G_ASCII_DTOSTR_BUF_SIZE + 1];
+
+  g_ascii_formatd (rate_text, G_ASCII_DTOSTR_BUF_SIZE, "%g", rate * 100);
+  strcat (rate_text, "%");
+  gtk_editable_set_text (GTK_EDITABLE (self->delay_entry), delay);
+  gtk_editable_set_text (GTK_EDITABLE (self->error_entry), rate_text);
+  if ((hi > 0 || rate > 0)
+      && gtk_drop_down_get_selected (self->server_dropdown) != FL_FLAGS_SERVER_URL)
+    gtk_drop_down_set_selected (self->server_dropdown, FL_FLAGS_SERVER_CUSTOM);
+}
+
+static void
+follow_settings (FlFlagsPage *self)
+{
+  static const char * const server_keys[] = { "server-delay-min", "server-delay-max",
+                                              "error-rate" };
+  GSettings *settings = fl_settings_get ();
+  gboolean set = FALSE;
+
+  fl_settings_follow (self->workers_spin, "concurrency");
+  fl_settings_follow (self->seed_spin, "seed");
+  if (settings == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (server_keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", server_keys[i], NULL);
+
+      g_signal_connect_object (settings, signal, G_CALLBACK (server_settings_changed_cb),
+                               self, 0);
+      set |= fl_settings_is_set (server_keys[i]);
+    }
+  if (set)
+    server_settings_changed_cb (settings, NULL, self);
+}
+
 static void
 timeline_activated_cb (FlTimeline  *timeline,
                        guint64      future_id,
@@ -616,6 +664,7 @@ fl_flags_page_init (FlFlagsPage *self)
   g_signal_connect (self->timeline, "future-activated", G_CALLBACK (timeline_activated_cb), self);
   g_signal_connect (self->futures_list, "notify::selected", G_CALLBACK (list_selected_cb), self);
   update_sensitivity (self);
+  follow_settings (self);
 
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-flags-page.c"), "source",
                         _("Source"));
