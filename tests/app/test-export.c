@@ -1,0 +1,401 @@
+/* test-export.c: saving a run (trace JSON, CSV, PNG, SVG) and opening it again read-only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "fl-app-test.h"
+#include "fl-export.h"
+#include "fl-flags-page.h"
+#include "fl-replay-window.h"
+
+static FlWindow *window;
+static FlFlagsPage *page;
+static char *tmpdir;
+static guint n_saved_events;
+
+static gboolean
+run_done (void)
+{
+  FlRun *run = fl_page_get_run (FL_PAGE (page));
+
+  return run != NULL && fl_run_is_complete (run);
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+/* One real run to save: 12 flags from the embedded server. */
+static void
+ensure_run (void)
+{
+  FlTimeline *timeline;
+
+  if (fl_page_get_run (FL_PAGE (page)) != NULL)
+    return;
+  fl_window_show_demo (window, "flags");
+  fl_flags_page_set_codes (page, FL_FLAGS_CODES_CUSTOM, "cn in us br id pk ng bd ru mx jp zz", 0);
+  fl_flags_page_set_workers (page, 4);
+  fl_flags_page_set_server (page, FL_FLAGS_SERVER_CUSTOM, "0ms", "0%", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                  g_variant_new ("(ss)", "flags", "threads"));
+  fl_test_spin_until (run_done (), 20000);
+  timeline = fl_export_find_timeline (GTK_WIDGET (page));
+  g_assert_nonnull (timeline);
+  fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (timeline))
+                      && gtk_widget_get_width (GTK_WIDGET (timeline)) > 0, 5000);
+}
+
+static void
+test_json_loads_back (void)
+{
+  g_autofree char *path = tmp_path ("run.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlTrace) loaded = NULL;
+  FlTrace *trace;
+
+  ensure_run ();
+  trace = fl_run_get_trace (fl_page_get_run (FL_PAGE (page)));
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_JSON, path, &error));
+  g_assert_no_error (error);
+  loaded = fl_trace_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  n_saved_events = fl_trace_get_n_events (trace);
+  g_assert_cmpuint (fl_trace_get_n_events (loaded), ==, n_saved_events);
+  g_assert_cmpuint (n_saved_events, >=, 3 * 12);
+  /* the page described the run for a replay */
+  g_assert_cmpstr (fl_trace_get_metadata (loaded, "demo"), ==, "flags");
+  g_assert_cmpstr (fl_trace_get_metadata (loaded, "mode"), ==, "threads");
+  g_assert_nonnull (fl_trace_get_metadata (loaded, "demo-title"));
+}
+
+static void
+test_csv_has_a_line_per_future (void)
+{
+  g_autofree char *path = tmp_path ("run.csv");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  ensure_run ();
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_CSV, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_true (g_str_has_prefix (contents, "id,label,state,"));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '\r')
+      n++;
+  g_assert_cmpuint (n, ==, 1 + 12);
+  g_assert_nonnull (strstr (contents, "zz"));
+}
+
+static void
+test_png_is_the_timeline (void)
+{
+  g_autofree char *path = tmp_path ("timeline.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  FlTimeline *timeline;
+
+  ensure_run ();
+  timeline = fl_export_find_timeline (GTK_WIDGET (page));
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TIMELINE_PNG, path, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (timeline)));
+  g_assert_cmpint (gdk_texture_get_height (texture), ==,
+                   gtk_widget_get_height (GTK_WIDGET (timeline)));
+}
+
+static void
+test_svg_is_an_svg (void)
+{
+  g_autofree char *path = tmp_path ("timeline.svg");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *svg;
+
+  ensure_run ();
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TIMELINE_SVG, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  svg = contents;
+  if (g_str_has_prefix (svg, "<?xml"))
+    svg = strchr (svg, '\n') + 1;
+  g_assert_true (g_str_has_prefix (svg, "<svg"));
+  g_assert_nonnull (strstr (contents, "</svg>"));
+}
+
+static void
+test_png_background_follows_dark_mode (void)
+{
+  g_autofree char *path = tmp_path ("dark.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree guchar *pixels = NULL;
+
+  ensure_run ();
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  fl_test_spin_until (adw_style_manager_get_dark (manager), 5000);
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TIMELINE_PNG, path, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  pixels = g_malloc (gdk_texture_get_width (texture) * gdk_texture_get_height (texture) * 4);
+  gdk_texture_download (texture, pixels, gdk_texture_get_width (texture) * 4);
+  /* a dark background under light text, as on screen (BGRA, top left corner) */
+  g_assert_cmpuint (pixels[0], <, 80);
+  g_assert_cmpuint (pixels[1], <, 80);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+expect_unwritable (const char     *path,
+                   FlExportFormat  format)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (fl_export_save (GTK_WIDGET (page), format, path, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Could not save"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_unwritable_folder_is_a_clear_error (void)
+{
+  g_autofree char *file = tmp_path ("a-file");
+  g_autofree char *inside_file = g_build_filename (file, "run.json", NULL);
+  FlRun *run;
+
+  ensure_run ();
+  run = fl_page_get_run (FL_PAGE (page));
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  expect_unwritable (inside_file, FL_EXPORT_TRACE_JSON);
+  expect_unwritable ("/proc/futures-lab-run.csv", FL_EXPORT_TRACE_CSV);
+  expect_unwritable ("/proc/futures-lab-timeline.png", FL_EXPORT_TIMELINE_PNG);
+  /* nothing on screen was lost */
+  g_assert_true (fl_page_get_run (FL_PAGE (page)) == run);
+  g_assert_cmpuint (fl_trace_get_n_events (fl_run_get_trace (run)), ==, n_saved_events);
+}
+
+static void
+test_nothing_to_save_is_said (void)
+{
+  g_autofree char *path = tmp_path ("nothing.json");
+  g_autoptr(GError) error = NULL;
+  FlPage *empty = fl_window_get_page (window, "coroutines");
+
+  g_assert_false (fl_export_save (GTK_WIDGET (empty), FL_EXPORT_TRACE_JSON, path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+static void
+test_replay_shows_the_futures (void)
+{
+  g_autofree char *path = tmp_path ("run.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  FlReplayWindow *replay;
+  GListModel *rows;
+  FlTimeline *timeline;
+  FlTimelineStats stats;
+  guint finished = 0, failed = 0, zz = 0;
+
+  ensure_run ();
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_JSON, path, &error));
+  replay = fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (replay);
+  gtk_window_present (GTK_WINDOW (replay));
+  fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (replay)), 5000);
+
+  rows = fl_replay_window_get_rows (replay);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 12);
+  for (guint i = 0; i < 12; i++)
+    {
+      gpointer row = g_list_model_get_item (rows, i);
+      g_autofree char *text = fl_replay_row_describe (row);
+
+      g_test_message ("%s", text);
+      if (strstr (text, "| finished |") != NULL)
+        finished++;
+      if (strstr (text, "| failed |") != NULL)
+        failed++;
+      if (strstr (text, "| zz ") != NULL)
+        zz++;
+      g_object_unref (row);
+    }
+  /* every future of the run, ZZ (not a country: a 404 answer) among them */
+  g_assert_cmpuint (zz, ==, 1);
+  g_assert_cmpuint (finished + failed, ==, 12);
+  g_assert_nonnull (strstr (fl_replay_window_get_info (replay), "12 futures"));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (replay)), "Thread pool"));
+
+  /* its timeline draws the saved trace */
+  timeline = fl_export_find_timeline (GTK_WIDGET (replay));
+  g_assert_nonnull (timeline);
+  fl_test_spin_until ((fl_timeline_get_stats (timeline, &stats), stats.n_frames > 0), 5000);
+  g_assert_cmpuint (stats.n_spans, ==, 12);
+
+  /* and it saves again */
+  {
+    g_autofree char *again = tmp_path ("again.png");
+    g_autoptr(GdkTexture) texture = NULL;
+
+    g_assert_true (fl_export_save (GTK_WIDGET (replay), FL_EXPORT_TIMELINE_PNG, again, &error));
+    g_assert_no_error (error);
+    texture = gdk_texture_new_from_filename (again, &error);
+    g_assert_no_error (error);
+  }
+  gtk_window_destroy (GTK_WINDOW (replay));
+}
+
+static void
+expect_not_ours (const char *name,
+                 const char *contents)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_assert_null (fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "not a run saved by Futures Lab"));
+}
+
+static void
+test_foreign_file_is_a_clear_error (void)
+{
+  g_autofree char *missing = tmp_path ("missing.json");
+  g_autoptr(GFile) file = g_file_new_for_path (missing);
+  g_autoptr(GError) error = NULL;
+
+  expect_not_ours ("chrome.json", "{\"traceEvents\": []}");
+  expect_not_ours ("text.json", "hello, this is not JSON");
+  expect_not_ours ("array.json", "[1, 2, 3]");
+  g_assert_null (fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_true (g_str_has_prefix (error->message, "Could not open"));
+}
+
+static guint
+count_replay_windows (void)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fl_test_app)); l; l = l->next)
+    n += FL_IS_REPLAY_WINDOW (l->data);
+  return n;
+}
+
+static void
+test_open_from_command_line (void)
+{
+  g_autofree char *path = tmp_path ("cli.json");
+  GFile *files[1];
+  g_autoptr(GError) error = NULL;
+  guint before = count_replay_windows ();
+
+  ensure_run ();
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_JSON, path, &error));
+  files[0] = g_file_new_for_path (path);
+  /* what `futures-lab FILE.json` does in the primary instance */
+  g_application_open (G_APPLICATION (fl_test_app), files, 1, "");
+  g_object_unref (files[0]);
+  fl_test_spin_until (count_replay_windows () == before + 1, 5000);
+  /* the main window is still the main window */
+  g_assert_true (fl_application_get_main_window (fl_test_app) == GTK_WINDOW (window));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fl_test_app)); l; l = l->next)
+    if (FL_IS_REPLAY_WINDOW (l->data))
+      {
+        gtk_window_destroy (l->data);
+        break;
+      }
+}
+
+static void
+test_export_actions_exist (void)
+{
+  static const char * const names[] = { "export.trace-json", "export.trace-csv",
+                                        "export.timeline-png", "export.timeline-svg",
+                                        "app.open" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *group = g_strndup (names[i], strchr (names[i], '.') - names[i]);
+      GActionGroup *actions = g_object_get_data (G_OBJECT (window), "fl-export-actions");
+
+      if (g_str_equal (group, "app"))
+        actions = G_ACTION_GROUP (fl_test_app);
+      g_assert_nonnull (actions);
+      g_assert_true (g_action_group_has_action (actions, strchr (names[i], '.') + 1));
+    }
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fl_test_app),
+                                                                  "app.open");
+    g_assert_cmpstr (accels[0], ==, "<Control>o");
+  }
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("futures-lab-export-XXXXXX", NULL);
+  g_assert_nonnull (tmpdir);
+  window = fl_test_app_start ();
+  page = FL_FLAGS_PAGE (fl_window_get_page (window, "flags"));
+
+  g_test_add_func ("/app/export/actions-exist", test_export_actions_exist);
+  g_test_add_func ("/app/export/json-loads-back", test_json_loads_back);
+  g_test_add_func ("/app/export/csv-has-a-line-per-future", test_csv_has_a_line_per_future);
+  g_test_add_func ("/app/export/png-is-the-timeline", test_png_is_the_timeline);
+  g_test_add_func ("/app/export/svg-is-an-svg", test_svg_is_an_svg);
+  g_test_add_func ("/app/export/png-background-follows-dark-mode",
+                   test_png_background_follows_dark_mode);
+  g_test_add_func ("/app/export/unwritable-folder-is-a-clear-error",
+                   test_unwritable_folder_is_a_clear_error);
+  g_test_add_func ("/app/export/nothing-to-save-is-said", test_nothing_to_save_is_said);
+  g_test_add_func ("/app/replay/shows-the-futures", test_replay_shows_the_futures);
+  g_test_add_func ("/app/replay/foreign-file-is-a-clear-error",
+                   test_foreign_file_is_a_clear_error);
+  g_test_add_func ("/app/replay/open-from-command-line", test_open_from_command_line);
+
+  ret = g_test_run ();
+  fl_test_app_stop ();
+  remove_tree (tmpdir);
+  g_free (tmpdir);
+  return ret;
+}
