@@ -177,12 +177,13 @@ build (FlPreferencesWindow *self)
   g_hash_table_insert (self->widgets, (gpointer) "projector-mode", projector);
 
   names = gtk_string_list_new (NULL);
-  gtk_string_list_append (names, _("Okabe–Ito (colour-blind safe)"));
+  gtk_string_list_append (names, _("Okabe–Ito"));
   gtk_string_list_append (names, _("High contrast"));
   palette = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (palette), _("State colours"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (palette),
-                               _("Colours of queued, running, finished, failed and cancelled"));
+                               _("Okabe–Ito is safe for colour-blind eyes; high contrast "
+                                 "survives a washed-out projector"));
   adw_combo_row_set_model (ADW_COMBO_ROW (palette), G_LIST_MODEL (names));
   g_object_unref (names);
   g_settings_bind_with_mapping (self->settings, "palette", palette, "selected",
