@@ -80,6 +80,7 @@ struct _FlReplayWindow
   FlTrace        *trace;
   GListStore     *rows;
   char           *info;
+  gint64          end;       /* µs from the origin: the last thing the trace recorded */
 };
 
 G_DEFINE_FINAL_TYPE (FlReplayWindow, fl_replay_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -375,8 +376,9 @@ describe (FlReplayWindow *self,
     {
       g_autoptr(FlReplayRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
 
-      last = MAX (last, MAX (row->finished, row->started));
+      last = MAX (last, MAX (row->finished, MAX (row->started, row->queued)));
     }
+  self->end = last;
   if (mode == NULL)
     mode = fl_trace_get_metadata (self->trace, "mode");
   if (mode == NULL || mode[0] == '\0')
@@ -590,6 +592,9 @@ fl_replay_window_open (GtkApplication  *application,
   self->trace = g_steal_pointer (&trace);
   describe (self, file);
   fl_timeline_set_trace (self->timeline, self->trace);
+  /* The whole run, fixed: a future still running when the run was saved has no end, and
+   * following it would stretch the view (and redraw) for as long as the window is open. */
+  fl_timeline_set_view (self->timeline, 0, MAX ((gint64) (self->end * 1.02), 1000));
   fl_settings_track_window (GTK_WINDOW (self), FALSE);
   fl_a11y_label_tree (GTK_WIDGET (self));
   return self;

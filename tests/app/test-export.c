@@ -292,6 +292,41 @@ test_foreign_file_is_a_clear_error (void)
   g_assert_true (g_str_has_prefix (error->message, "Could not open"));
 }
 
+/* A run saved while it ran: the futures that had not ended are shown as such, and the
+ * view stays on what was recorded. */
+static void
+test_replay_of_an_unfinished_run (void)
+{
+  g_autofree char *path = tmp_path ("unfinished.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(FlTrace) trace = fl_trace_new ("threads");
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = fl_trace_get_origin (trace);
+  FlReplayWindow *replay;
+  gint64 start, span;
+
+  fl_trace_record (trace, FL_TRACE_SUBMIT, 1, FL_LANE_NONE, -1, FL_FUTURE_PENDING, t0 + 10,
+                   "done", 0);
+  fl_trace_record (trace, FL_TRACE_SUBMIT, 2, FL_LANE_NONE, -1, FL_FUTURE_PENDING, t0 + 20,
+                   "still running", 0);
+  fl_trace_record (trace, FL_TRACE_START, 1, FL_LANE_THREAD, 0, FL_FUTURE_RUNNING, t0 + 100,
+                   NULL, 0);
+  fl_trace_record (trace, FL_TRACE_START, 2, FL_LANE_THREAD, 1, FL_FUTURE_RUNNING, t0 + 200,
+                   NULL, 0);
+  fl_trace_record (trace, FL_TRACE_FINISH, 1, FL_LANE_THREAD, 0, FL_FUTURE_FINISHED,
+                   t0 + 50000, NULL, 10);
+  g_assert_true (fl_trace_save (trace, path, &error));
+  replay = fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (fl_replay_window_get_info (replay), "1 never ended"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_replay_window_get_rows (replay)), ==, 2);
+  fl_timeline_get_view (fl_export_find_timeline (GTK_WIDGET (replay)), &start, &span);
+  g_assert_cmpint (start, ==, 0);
+  g_assert_cmpint (span, ==, 51000);
+  g_assert_false (fl_timeline_get_follow (fl_export_find_timeline (GTK_WIDGET (replay))));
+  gtk_window_destroy (GTK_WINDOW (replay));
+}
+
 static guint
 count_replay_windows (void)
 {
@@ -389,6 +424,7 @@ main (int   argc,
                    test_unwritable_folder_is_a_clear_error);
   g_test_add_func ("/app/export/nothing-to-save-is-said", test_nothing_to_save_is_said);
   g_test_add_func ("/app/replay/shows-the-futures", test_replay_shows_the_futures);
+  g_test_add_func ("/app/replay/unfinished-run", test_replay_of_an_unfinished_run);
   g_test_add_func ("/app/replay/foreign-file-is-a-clear-error",
                    test_foreign_file_is_a_clear_error);
   g_test_add_func ("/app/replay/open-from-command-line", test_open_from_command_line);
