@@ -14,6 +14,165 @@
 #include "fl-futures-list.h"
 #include "fl-timeline.h"
 
+/* FlListFeed: the sorted list as the column view sees it, fed in per frame.
+ *
+ * GTK 4.8's list view realizes up to 200 rows at a model's first items-changed, whatever
+ * the viewport: 200 × 9 cells in one go is a 150–300 ms stall. The feed shows a growing
+ * prefix of the sorted list instead, a few rows per frame within a time budget, until the
+ * list view holds all the rows it will ever realize; then it shows the rest at once (rows
+ * past those have no widgets, so that costs nothing). Order and items are the sorted
+ * model's: the feed only delays how many it shows. */
+#define FEED_ROWS_PER_STEP  4
+#define FEED_BUDGET_US      2500
+#define FEED_REALIZED_ROWS  240     /* GTK 4.8 list views realize at most 200 rows */
+
+#define FL_TYPE_LIST_FEED (fl_list_feed_get_type ())
+G_DECLARE_FINAL_TYPE (FlListFeed, fl_list_feed, FL, LIST_FEED, GObject)
+
+struct _FlListFeed
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  guint       n_shown;
+  guint       limit;
+};
+
+static GType
+fl_list_feed_get_item_type (GListModel *model)
+{
+  return FL_TYPE_FUTURE;
+}
+
+static guint
+fl_list_feed_get_n_items (GListModel *model)
+{
+  return FL_LIST_FEED (model)->n_shown;
+}
+
+static gpointer
+fl_list_feed_get_item (GListModel *model,
+                       guint       position)
+{
+  FlListFeed *self = FL_LIST_FEED (model);
+
+  if (position >= self->n_shown)
+    return NULL;
+  return g_list_model_get_item (self->source, position);
+}
+
+static void
+fl_list_feed_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fl_list_feed_get_item_type;
+  iface->get_n_items = fl_list_feed_get_n_items;
+  iface->get_item = fl_list_feed_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlListFeed, fl_list_feed, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fl_list_feed_model_init))
+
+static void
+fl_list_feed_source_changed_cb (GListModel *source,
+                                guint       position,
+                                guint       removed,
+                                guint       added,
+                                FlListFeed *self)
+{
+  guint old_n = self->n_shown;
+  guint n = g_list_model_get_n_items (source);
+
+  if (n == 0)
+    self->limit = 0;        /* a new run starts feeding from its first row again */
+  self->n_shown = MIN (n, self->limit);
+  if (position >= old_n && self->n_shown == old_n)
+    return;                 /* all of it past what is shown */
+  if (position < old_n)
+    {
+      /* The shown prefix from @position on is replaced: exact for appends and resets,
+       * and simple for the rest (a re-sort replaces everything anyway). */
+      if (position + removed <= old_n && position + added <= self->n_shown
+          && old_n - removed + added == self->n_shown)
+        g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      else
+        g_list_model_items_changed (G_LIST_MODEL (self), position, old_n - position,
+                                    self->n_shown - position);
+    }
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, self->n_shown - old_n);
+}
+
+static void
+fl_list_feed_dispose (GObject *object)
+{
+  FlListFeed *self = FL_LIST_FEED (object);
+
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (fl_list_feed_parent_class)->dispose (object);
+}
+
+static void
+fl_list_feed_class_init (FlListFeedClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fl_list_feed_dispose;
+}
+
+static void
+fl_list_feed_init (FlListFeed *self)
+{
+}
+
+static FlListFeed *
+fl_list_feed_new (GListModel *source)
+{
+  FlListFeed *self = g_object_new (FL_TYPE_LIST_FEED, NULL);
+
+  self->source = g_object_ref (source);
+  g_signal_connect (source, "items-changed", G_CALLBACK (fl_list_feed_source_changed_cb), self);
+  return self;
+}
+
+/* Shows up to @n_more rows more. Returns whether rows remain hidden. */
+static gboolean
+fl_list_feed_grow (FlListFeed *self,
+                   guint       n_more)
+{
+  guint n = g_list_model_get_n_items (self->source);
+  guint old_n = self->n_shown;
+
+  if (self->limit >= FEED_REALIZED_ROWS || n_more >= FEED_REALIZED_ROWS - self->limit)
+    self->limit = G_MAXUINT;
+  else
+    self->limit += n_more;
+  self->n_shown = MIN (n, self->limit);
+  if (self->n_shown > old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, self->n_shown - old_n);
+  return self->n_shown < n;
+}
+
+/* The next rows come in from the first one again (a new run). */
+static void
+fl_list_feed_restart (FlListFeed *self)
+{
+  self->limit = 0;
+}
+
+/* Shows every row now. */
+static void
+fl_list_feed_flush (FlListFeed *self)
+{
+  fl_list_feed_grow (self, G_MAXUINT - self->limit);
+}
+
+static gboolean
+fl_list_feed_is_complete (FlListFeed *self)
+{
+  return self->n_shown == g_list_model_get_n_items (self->source);
+}
+
 typedef enum
 {
   COL_ID,
@@ -38,7 +197,9 @@ struct _FlFuturesList
 
   /* owned */
   GtkSortListModel   *sorted;
+  FlListFeed         *feed;
   GtkSingleSelection *selection;
+  guint               feed_tick;
   gint64              origin;
   guint               n_bound;
 };
@@ -97,12 +258,29 @@ state_symbol (FlFutureState state)
     }
 }
 
-static const char *
-state_css (FlFutureState state)
+/* The state colours (Okabe–Ito, as the timeline) as text attributes: a state change then
+ * only redraws its cell, where a CSS class would restyle it. */
+static PangoAttrList *
+state_attributes (FlFutureState state)
 {
-  static const char *names[] = { "pending", "running", "finished", "failed", "cancelled" };
+  static PangoAttrList *lists[FL_FUTURE_CANCELLED + 1];
+  static const guint16 rgb[][3] = {
+    { 0x6b, 0x6b, 0x6b },  /* pending */
+    { 0x00, 0x72, 0xb2 },  /* running */
+    { 0x00, 0x7a, 0x5a },  /* finished */
+    { 0xd5, 0x5e, 0x00 },  /* failed */
+    { 0xa1, 0x55, 0x7f },  /* cancelled */
+  };
+  guint i = MIN ((guint) state, G_N_ELEMENTS (lists) - 1);
 
-  return names[MIN ((guint) state, G_N_ELEMENTS (names) - 1)];
+  if (lists[i] == NULL)
+    {
+      lists[i] = pango_attr_list_new ();
+      pango_attr_list_insert (lists[i], pango_attr_foreground_new (rgb[i][0] * 257,
+                                                                   rgb[i][1] * 257,
+                                                                   rgb[i][2] * 257));
+    }
+  return lists[i];
 }
 
 static char *
@@ -192,21 +370,19 @@ update_cell (GtkListItem *item)
   if (future == NULL || child == NULL)
     return;
   text = cell_text (self, col, future);
+  /* A GtkInscription's size does not depend on its text: setting it only redraws the cell,
+   * where a GtkLabel would queue a resize of the row and a measure of the whole column. */
   if (col == COL_STATE)
     {
       FlFutureState state = fl_future_get_state (future);
       g_autofree char *with_symbol = g_strconcat (state_symbol (state), " ", text, NULL);
 
-      gtk_label_set_text (GTK_LABEL (child), with_symbol);
-      for (guint s = FL_FUTURE_PENDING; s <= FL_FUTURE_CANCELLED; s++)
-        gtk_widget_remove_css_class (child, state_css (s));
-      gtk_widget_add_css_class (child, state_css (state));
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), with_symbol);
+      gtk_inscription_set_attributes (GTK_INSCRIPTION (child), state_attributes (state));
     }
   else
     {
-      gtk_label_set_text (GTK_LABEL (child), text);
-      if (col == COL_ERROR)
-        gtk_widget_set_tooltip_text (child, text[0] ? text : NULL);
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
     }
 }
 
@@ -218,35 +394,60 @@ state_notify_cb (FlFuture    *future,
   update_cell (item);
 }
 
+/* Natural widths in characters; a cell wider than its column is ellipsized. */
+static const guint nat_chars[N_COLS] = {
+  [COL_ID] = 7, [COL_LABEL] = 14, [COL_STATE] = 11, [COL_LANE] = 10, [COL_QUEUED] = 10,
+  [COL_STARTED] = 10, [COL_DURATION] = 9, [COL_BYTES] = 9, [COL_ERROR] = 24,
+};
+
+/* The error cell's tooltip is its full text, looked up when asked: setting a tooltip text
+ * per bind costs GTK 4.8 a pointer query (an X round trip) each time. */
+static gboolean
+error_query_tooltip_cb (GtkWidget  *widget,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip,
+                        gpointer    user_data)
+{
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           FlFuturesList            *self)
 {
   Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "fl-column"));
-  GtkWidget *child;
+  gboolean left = col == COL_LABEL || col == COL_STATE || col == COL_ERROR || col == COL_LANE;
+  GtkInscription *child;
 
   g_object_set_data (G_OBJECT (item), "fl-list", self);
   g_object_set_data (G_OBJECT (item), "fl-column", GINT_TO_POINTER (col));
 
+  /* One GtkInscription per cell: GTK 4.8 realizes up to 200 rows at once, and an
+   * inscription is cheaper to create and to update than a label. */
+  child = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  gtk_inscription_set_xalign (child, left ? 0 : 1);
+  gtk_inscription_set_min_chars (child, MIN (nat_chars[col], 4));
+  gtk_inscription_set_nat_chars (child, nat_chars[col]);
+  gtk_inscription_set_text_overflow (child, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (col == COL_STATE)
+    gtk_widget_add_css_class (GTK_WIDGET (child), "state-cell");
+  else if (!left)
+    gtk_widget_add_css_class (GTK_WIDGET (child), "numeric");
+  if (col == COL_ERROR)
     {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
-      gtk_widget_add_css_class (child, "state-cell");
+      gtk_widget_add_css_class (GTK_WIDGET (child), "error-text");
+      gtk_widget_set_has_tooltip (GTK_WIDGET (child), TRUE);
+      g_signal_connect (child, "query-tooltip", G_CALLBACK (error_query_tooltip_cb), NULL);
     }
-  else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child),
-                            col == COL_LABEL || col == COL_ERROR || col == COL_LANE ? 0 : 1);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      if (col != COL_LABEL && col != COL_ERROR && col != COL_LANE)
-        gtk_widget_add_css_class (child, "numeric");
-      if (col == COL_ERROR)
-        gtk_widget_add_css_class (child, "error-text");
-    }
-  gtk_list_item_set_child (item, child);
+  gtk_list_item_set_child (item, GTK_WIDGET (child));
 }
 
 static void
@@ -369,6 +570,37 @@ add_column (FlFuturesList *self,
   gtk_column_view_append_column (self->view, column);
 }
 
+static gboolean
+feed_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  FlFuturesList *self = FL_FUTURES_LIST (widget);
+  gint64 start = g_get_monotonic_time ();
+  gboolean more;
+
+  /* Rows are created and bound in items-changed itself: a few at a time, until this
+   * frame's budget is spent. */
+  do
+    more = fl_list_feed_grow (self->feed, FEED_ROWS_PER_STEP);
+  while (more && g_get_monotonic_time () - start < FEED_BUDGET_US);
+  if (more)
+    return G_SOURCE_CONTINUE;
+  self->feed_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+feed_changed_cb (GListModel    *sorted,
+                 guint          position,
+                 guint          removed,
+                 guint          added,
+                 FlFuturesList *self)
+{
+  if (self->feed_tick == 0 && !fl_list_feed_is_complete (self->feed))
+    self->feed_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), feed_tick_cb, NULL, NULL);
+}
+
 static void
 selection_changed_cb (GtkSingleSelection *selection,
                       GParamSpec         *pspec,
@@ -385,7 +617,13 @@ fl_futures_list_dispose (GObject *object)
   if (self->view != NULL)
     gtk_column_view_set_model (self->view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FUTURES_LIST);
+  if (self->feed_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->feed_tick);
+  self->feed_tick = 0;
+  if (self->sorted != NULL)
+    g_signal_handlers_disconnect_by_data (self->sorted, self);
   g_clear_object (&self->selection);
+  g_clear_object (&self->feed);
   g_clear_object (&self->sorted);
 
   G_OBJECT_CLASS (fl_futures_list_parent_class)->dispose (object);
@@ -445,7 +683,10 @@ fl_futures_list_init (FlFuturesList *self)
 
   self->sorted = gtk_sort_list_model_new (NULL,
                                           g_object_ref (gtk_column_view_get_sorter (self->view)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
+  self->feed = fl_list_feed_new (G_LIST_MODEL (self->sorted));
+  /* after the feed's own handler, so it sees what the feed shows */
+  g_signal_connect_after (self->sorted, "items-changed", G_CALLBACK (feed_changed_cb), self);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->feed)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (self->selection, "notify::selected-item",
@@ -472,6 +713,7 @@ fl_futures_list_set_model (FlFuturesList *self,
   g_return_if_fail (FL_IS_FUTURES_LIST (self));
 
   self->origin = origin_us;
+  fl_list_feed_restart (self->feed);
   gtk_sort_list_model_set_model (self->sorted, futures);
 }
 
@@ -480,7 +722,8 @@ fl_futures_list_get_model (FlFuturesList *self)
 {
   g_return_val_if_fail (FL_IS_FUTURES_LIST (self), NULL);
 
-  return G_LIST_MODEL (self->selection);
+  /* Every future in the order shown; the view itself may still be feeding its rows in. */
+  return G_LIST_MODEL (self->sorted);
 }
 
 void
@@ -495,6 +738,8 @@ fl_futures_list_select (FlFuturesList *self,
 
       if (fl_future_get_id (f) == future_id)
         {
+          if (i >= g_list_model_get_n_items (G_LIST_MODEL (self->feed)))
+            fl_list_feed_flush (self->feed);
           gtk_single_selection_set_selected (self->selection, i);
           /* The column view keeps its list view as a child; scrolling is its action. */
           for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view));

@@ -527,6 +527,9 @@ draw_lane (FlTimeline *self,
 
       if (s->start > view_end)
         break;
+      /* the search bound is the lane's longest span: skip the ones that end before view */
+      if (s->finish >= 0 && s->finish < self->view_start)
+        continue;
       n_lane_visible++;
     }
   detail = n_lane_visible < QUEUE_DETAIL;
