@@ -5,7 +5,9 @@
  * One widget draws every cell: a run of 676 flags would otherwise be 2 000 widgets to lay out.
  * Each arrived flag is decoded once (GdkPixbuf, from the downloaded file) and scaled into a
  * cairo image surface of the cell's size, so a frame only copies small surfaces; the cairo
- * renderer never converts full-size textures again and again.
+ * renderer never converts full-size textures again and again. Each cell keeps the render
+ * node it was last drawn as until it changes: a frame in which one flag arrives re-draws
+ * (and the renderer repaints) that cell only, not the 676 of a run with their text.
  */
 #include "config.h"
 
@@ -26,6 +28,7 @@ typedef struct
   char            *tooltip;
   cairo_surface_t *image;
   FlFlagCellState  state;
+  GskRenderNode   *node;    /* the cell as last drawn, NULL once it changed */
 } Cell;
 
 struct _FlFlagGrid
@@ -35,6 +38,12 @@ struct _FlFlagGrid
   GArray     *cells;    /* Cell */
   GHashTable *index;    /* cc -> index + 1 */
   guint       n_images;
+
+  /* what the cached cell nodes were drawn with */
+  PangoLayout          *layout;
+  PangoFontDescription *font;
+  GdkRGBA               fg;
+  guint                 cols;
 };
 
 G_DEFINE_FINAL_TYPE (FlFlagGrid, fl_flag_grid, GTK_TYPE_WIDGET)
@@ -48,6 +57,7 @@ cell_clear (gpointer data)
   g_free (cell->upper);
   g_free (cell->tooltip);
   g_clear_pointer (&cell->image, cairo_surface_destroy);
+  g_clear_pointer (&cell->node, gsk_render_node_unref);
 }
 
 static guint
@@ -72,69 +82,109 @@ state_background (FlFlagCellState state,
   memcpy (rgba, colors[state], sizeof colors[0]);
 }
 
+static GskRenderNode *
+draw_cell (FlFlagGrid *self,
+           Cell       *cell,
+           double      x,
+           double      y)
+{
+  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, CELL_W, CELL_H));
+  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
+  PangoLayout *layout = self->layout;
+  double bg[4];
+  int tw, th;
+
+  state_background (cell->state, bg);
+  cairo_set_source_rgba (cr, bg[0], bg[1], bg[2], bg[3]);
+  cairo_rectangle (cr, x, y, CELL_W, CELL_H);
+  cairo_fill (cr);
+
+  if (cell->image != NULL)
+    {
+      cairo_set_source_surface (cr, cell->image, x + (CELL_W - IMG_W) / 2, y + 4);
+      cairo_paint (cr);
+    }
+  else if (cell->state == FL_FLAG_CELL_NOT_FOUND || cell->state == FL_FLAG_CELL_ERROR
+           || cell->state == FL_FLAG_CELL_CANCELLED)
+    {
+      const char *mark = cell->state == FL_FLAG_CELL_NOT_FOUND ? "404"
+                         : cell->state == FL_FLAG_CELL_ERROR ? "✕" : "–";
+
+      pango_layout_set_text (layout, mark, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      gdk_cairo_set_source_rgba (cr, &self->fg);
+      cairo_move_to (cr, x + (CELL_W - tw) / 2, y + 4 + (IMG_H - th) / 2);
+      pango_cairo_show_layout (cr, layout);
+    }
+
+  pango_layout_set_text (layout, cell->upper, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  gdk_cairo_set_source_rgba (cr, &self->fg);
+  cairo_move_to (cr, x + (CELL_W - tw) / 2, y + CELL_H - th - 2);
+  pango_cairo_show_layout (cr, layout);
+  cairo_destroy (cr);
+  return node;
+}
+
+static void
+forget_nodes (FlFlagGrid *self)
+{
+  for (guint i = 0; i < self->cells->len; i++)
+    g_clear_pointer (&g_array_index (self->cells, Cell, i).node, gsk_render_node_unref);
+}
+
+/* The cached cells hold colour, font and position: a new theme, a larger font (projector
+ * mode) or a new width draws them all again. */
+static void
+check_cache (FlFlagGrid *self,
+             guint       cols)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const PangoFontDescription *font;
+  GdkRGBA fg;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+  if (self->layout != NULL && cols == self->cols && gdk_rgba_equal (&fg, &self->fg)
+      && self->font != NULL && font != NULL && pango_font_description_equal (font, self->font))
+    return;
+
+  forget_nodes (self);
+  self->cols = cols;
+  self->fg = fg;
+  g_clear_pointer (&self->font, pango_font_description_free);
+  self->font = font != NULL ? pango_font_description_copy (font) : NULL;
+  g_clear_object (&self->layout);
+  self->layout = gtk_widget_create_pango_layout (widget, NULL);
+  {
+    PangoFontDescription *bold = pango_font_description_from_string ("Bold");
+
+    pango_layout_set_font_description (self->layout, bold);
+    pango_font_description_free (bold);
+  }
+}
+
 static void
 fl_flag_grid_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
 {
   FlFlagGrid *self = FL_FLAG_GRID (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  guint cols = columns_for (width);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
-  PangoFontDescription *bold = pango_font_description_from_string ("Bold");
-  GdkRGBA fg;
-  cairo_t *cr;
+  guint cols = columns_for (gtk_widget_get_width (widget));
 
   if (self->cells->len == 0)
-    {
-      pango_font_description_free (bold);
-      return;
-    }
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  pango_layout_set_font_description (layout, bold);
-  pango_font_description_free (bold);
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+    return;
+  check_cache (self, cols);
   for (guint i = 0; i < self->cells->len; i++)
     {
       Cell *cell = &g_array_index (self->cells, Cell, i);
-      double x = (i % cols) * (CELL_W + GAP);
-      double y = (i / cols) * (CELL_H + GAP);
-      double bg[4];
-      int tw, th;
 
-      state_background (cell->state, bg);
-      cairo_set_source_rgba (cr, bg[0], bg[1], bg[2], bg[3]);
-      cairo_rectangle (cr, x, y, CELL_W, CELL_H);
-      cairo_fill (cr);
-
-      if (cell->image != NULL)
-        {
-          cairo_set_source_surface (cr, cell->image, x + (CELL_W - IMG_W) / 2, y + 4);
-          cairo_paint (cr);
-        }
-      else if (cell->state == FL_FLAG_CELL_NOT_FOUND || cell->state == FL_FLAG_CELL_ERROR
-               || cell->state == FL_FLAG_CELL_CANCELLED)
-        {
-          const char *mark = cell->state == FL_FLAG_CELL_NOT_FOUND ? "404"
-                             : cell->state == FL_FLAG_CELL_ERROR ? "✕" : "–";
-
-          pango_layout_set_text (layout, mark, -1);
-          pango_layout_get_pixel_size (layout, &tw, &th);
-          gdk_cairo_set_source_rgba (cr, &fg);
-          cairo_move_to (cr, x + (CELL_W - tw) / 2, y + 4 + (IMG_H - th) / 2);
-          pango_cairo_show_layout (cr, layout);
-        }
-
-      pango_layout_set_text (layout, cell->upper, -1);
-      pango_layout_get_pixel_size (layout, &tw, &th);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_move_to (cr, x + (CELL_W - tw) / 2, y + CELL_H - th - 2);
-      pango_cairo_show_layout (cr, layout);
+      if (cell->node == NULL)
+        cell->node = draw_cell (self, cell, (i % cols) * (CELL_W + GAP),
+                                (i / cols) * (CELL_H + GAP));
+      gtk_snapshot_append_node (snapshot, cell->node);
     }
-  cairo_destroy (cr);
 }
 
 static GtkSizeRequestMode
@@ -205,6 +255,8 @@ fl_flag_grid_finalize (GObject *object)
 
   g_array_unref (self->cells);
   g_hash_table_unref (self->index);
+  g_clear_object (&self->layout);
+  g_clear_pointer (&self->font, pango_font_description_free);
 
   G_OBJECT_CLASS (fl_flag_grid_parent_class)->finalize (object);
 }
@@ -257,7 +309,7 @@ fl_flag_grid_add (FlFlagGrid *self,
                   const char *tooltip)
 {
   Cell cell = { g_strdup (cc), g_ascii_strup (cc, -1), g_strdup (tooltip), NULL,
-                FL_FLAG_CELL_PENDING };
+                FL_FLAG_CELL_PENDING, NULL };
 
   g_array_append_val (self->cells, cell);
   g_hash_table_replace (self->index, g_strdup (cc), GUINT_TO_POINTER (self->cells->len));
@@ -311,6 +363,7 @@ fl_flag_grid_set_image (FlFlagGrid  *self,
   cairo_destroy (cr);
 
   g_clear_pointer (&cell->image, cairo_surface_destroy);
+  g_clear_pointer (&cell->node, gsk_render_node_unref);
   cell->image = surface;
   cell->state = FL_FLAG_CELL_OK;
   self->n_images++;
@@ -328,6 +381,8 @@ fl_flag_grid_set_state (FlFlagGrid      *self,
 
   if (cell == NULL)
     return;
+  if (cell->state != state)
+    g_clear_pointer (&cell->node, gsk_render_node_unref);
   cell->state = state;
   if (tooltip != NULL)
     {
