@@ -396,14 +396,15 @@ state_notify_cb (FlFuture    *future,
 
 /* Natural widths in characters; a cell wider than its column is ellipsized. */
 static const guint nat_chars[N_COLS] = {
-  [COL_ID] = 7, [COL_LABEL] = 14, [COL_STATE] = 11, [COL_LANE] = 10, [COL_QUEUED] = 10,
-  [COL_STARTED] = 10, [COL_DURATION] = 9, [COL_BYTES] = 9, [COL_ERROR] = 24,
+  [COL_ID] = 7, [COL_LABEL] = 28, [COL_STATE] = 11, [COL_LANE] = 10, [COL_QUEUED] = 10,
+  [COL_STARTED] = 10, [COL_DURATION] = 9, [COL_BYTES] = 9, [COL_ERROR] = 20,
 };
 
-/* The error cell's tooltip is its full text, looked up when asked: setting a tooltip text
- * per bind costs GTK 4.8 a pointer query (an X round trip) each time. */
+/* The label and error cells' tooltip is their full text (they may be ellipsized), looked up
+ * when asked: setting a tooltip text per bind costs GTK 4.8 a pointer query (an X round
+ * trip) each time. */
 static gboolean
-error_query_tooltip_cb (GtkWidget  *widget,
+text_query_tooltip_cb (GtkWidget  *widget,
                         int         x,
                         int         y,
                         gboolean    keyboard,
@@ -442,10 +443,11 @@ setup_cb (GtkSignalListItemFactory *factory,
   else if (!left)
     gtk_widget_add_css_class (GTK_WIDGET (child), "numeric");
   if (col == COL_ERROR)
+    gtk_widget_add_css_class (GTK_WIDGET (child), "error-text");
+  if (col == COL_ERROR || col == COL_LABEL)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (child), "error-text");
       gtk_widget_set_has_tooltip (GTK_WIDGET (child), TRUE);
-      g_signal_connect (child, "query-tooltip", G_CALLBACK (error_query_tooltip_cb), NULL);
+      g_signal_connect (child, "query-tooltip", G_CALLBACK (text_query_tooltip_cb), NULL);
     }
   gtk_list_item_set_child (item, GTK_WIDGET (child));
 }
