@@ -48,6 +48,8 @@ struct _FlAnatomyPage
   FlExecutor     *deadlock_pool; /* one worker, per deadlock demo */
   FlTrace        *trace;
   GListStore     *futures;
+  FlTrace        *deadlock_trace; /* futures ids count per executor: one view per pool */
+  GListStore     *deadlock_futures;
   FlFuture       *current;
   gulong          notify_id;
   guint           n_callbacks;
@@ -217,6 +219,19 @@ follow (FlAnatomyPage *self,
   state_notify_cb (future, NULL, self);
 }
 
+/* The timeline and the list show either the page's pool or the deadlock demo's. */
+static void
+show_view (FlAnatomyPage *self,
+           FlTrace       *trace,
+           GListStore    *futures)
+{
+  if (fl_timeline_get_trace (self->timeline) == trace)
+    return;
+  fl_timeline_set_trace (self->timeline, trace);
+  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (futures),
+                             fl_trace_get_origin (trace));
+}
+
 static void
 ensure_pool (FlAnatomyPage *self)
 {
@@ -269,6 +284,7 @@ do_submit (FlAnatomyPage  *self,
   g_autoptr(FlFuture) future = NULL;
 
   ensure_pool (self);
+  show_view (self, self->trace, self->futures);
   if (failing)
     {
       FailingJob *job = g_new0 (FailingJob, 1);
@@ -704,7 +720,7 @@ deadlock_outer_done_cb (FlFuture *outer,
       GWeakRef *ref = g_new0 (GWeakRef, 1);
 
       g_weak_ref_init (ref, self);
-      g_list_store_append (self->futures, inner);
+      g_list_store_append (self->deadlock_futures, inner);
       fl_future_add_done_callback (inner, deadlock_inner_done_cb, ref, weak_ref_free);
     }
   else
@@ -728,7 +744,11 @@ do_deadlock (FlAnatomyPage  *self,
     }
   g_clear_object (&self->deadlock_pool);
   self->deadlock_pool = fl_thread_executor_new (1);
-  fl_executor_set_trace (self->deadlock_pool, self->trace);
+  g_clear_object (&self->deadlock_trace);
+  self->deadlock_trace = fl_trace_new ("deadlock");
+  fl_executor_set_trace (self->deadlock_pool, self->deadlock_trace);
+  g_list_store_remove_all (self->deadlock_futures);
+  show_view (self, self->deadlock_trace, self->deadlock_futures);
   self->deadlock_done = FALSE;
 
   deadlock = g_new0 (Deadlock, 1);
@@ -748,7 +768,7 @@ do_deadlock (FlAnatomyPage  *self,
       return FALSE;
     }
   fl_future_add_done_callback (outer, deadlock_outer_done_cb, reply, deadlock_reply_free);
-  g_list_store_append (self->futures, outer);
+  g_list_store_append (self->deadlock_futures, outer);
   follow (self, outer);
 
   text = g_strdup_printf (_("A fresh pool with ONE worker runs the outer job. It submits an "
@@ -792,17 +812,25 @@ fl_anatomy_page_start_run (FlPage      *page,
 }
 
 static void
-fl_anatomy_page_cancel_run (FlPage *page)
+request_cancel_all (GListModel *futures)
 {
-  FlAnatomyPage *self = FL_ANATOMY_PAGE (page);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->futures));
+  guint n = g_list_model_get_n_items (futures);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(FlFuture) future = g_list_model_get_item (G_LIST_MODEL (self->futures), i);
+      g_autoptr(FlFuture) future = g_list_model_get_item (futures, i);
 
       fl_future_request_cancel (future);
     }
+}
+
+static void
+fl_anatomy_page_cancel_run (FlPage *page)
+{
+  FlAnatomyPage *self = FL_ANATOMY_PAGE (page);
+
+  request_cancel_all (G_LIST_MODEL (self->futures));
+  request_cancel_all (G_LIST_MODEL (self->deadlock_futures));
 }
 
 static const char * const *
@@ -829,9 +857,7 @@ clear_action (GtkWidget  *widget,
   g_list_store_remove_all (self->futures);
   g_clear_object (&self->trace);
   self->trace = fl_trace_new ("anatomy");
-  fl_timeline_set_trace (self->timeline, self->trace);
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (self->futures),
-                             fl_trace_get_origin (self->trace));
+  show_view (self, self->trace, self->futures);
   while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->log_list, 0))) != NULL)
     gtk_list_box_remove (self->log_list, row);
   self->n_log = 0;
@@ -874,6 +900,8 @@ fl_anatomy_page_finalize (GObject *object)
 
   g_clear_object (&self->futures);
   g_clear_object (&self->trace);
+  g_clear_object (&self->deadlock_futures);
+  g_clear_object (&self->deadlock_trace);
   g_free (self->last_log);
 
   G_OBJECT_CLASS (fl_anatomy_page_parent_class)->finalize (object);
@@ -948,10 +976,9 @@ fl_anatomy_page_init (FlAnatomyPage *self)
 
   self->last_cancel = -1;
   self->futures = g_list_store_new (FL_TYPE_FUTURE);
+  self->deadlock_futures = g_list_store_new (FL_TYPE_FUTURE);
   self->trace = fl_trace_new ("anatomy");
-  fl_timeline_set_trace (self->timeline, self->trace);
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (self->futures),
-                             fl_trace_get_origin (self->trace));
+  show_view (self, self->trace, self->futures);
   update_current_label (self);
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-anatomy-page.c"),
                         "source", _("Source"));

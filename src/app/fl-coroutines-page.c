@@ -47,7 +47,6 @@ struct _FlCoroutinesPage
   FlFuturesList  *futures_list;
 
   /* owned */
-  GCancellable   *cancellable;     /* the await of the current run */
   GPtrArray      *futures;         /* FlFuture, the tasks of the current run */
   GPtrArray      *results;         /* GVariant, gather's results */
   GHashTable     *card_of;         /* FlFuture -> GtkWidget (borrowed from the flow box) */
@@ -238,7 +237,7 @@ task_state_cb (FlFuture         *future,
                GParamSpec       *pspec,
                FlCoroutinesPage *self)
 {
-  GtkWidget *card = g_hash_table_lookup (self->card_of, future);
+  GtkWidget *card = self->card_of != NULL ? g_hash_table_lookup (self->card_of, future) : NULL;
   FlFutureState state;
 
   g_object_get (future, "state", &state, NULL);
@@ -254,7 +253,8 @@ task_done_cb (FlFuture *future,
               gpointer  user_data)
 {
   FlCoroutinesPage *self = user_data;
-  GtkWidget *card = g_hash_table_lookup (self->card_of, future);
+  /* After dispose (the window closed with tasks still running) there is nothing to show. */
+  GtkWidget *card = self->card_of != NULL ? g_hash_table_lookup (self->card_of, future) : NULL;
   GtkWidget *state, *badge;
   gboolean on_loop = fl_future_get_lane_kind (future) == FL_LANE_MAIN_LOOP;
   g_autofree char *text = NULL;
@@ -449,19 +449,57 @@ completion_order (FlCoroutinesPage *self)
   return order;
 }
 
+/* What a combinator's callback needs to know whether its run is still the page's: a new
+ * run or Cancel cancels the old run's futures, which ends its await soon after; that late
+ * answer is ignored. (No GCancellable is handed to the combinators for this.) */
+typedef struct
+{
+  FlCoroutinesPage *self;
+  FlRun            *run;
+} Await;
+
+static Await *
+await_new (FlCoroutinesPage *self,
+           FlRun            *run)
+{
+  Await *await = g_new0 (Await, 1);
+
+  await->self = g_object_ref (self);
+  await->run = g_object_ref (run);
+  return await;
+}
+
+static void
+await_free (Await *await)
+{
+  g_object_unref (await->self);
+  g_object_unref (await->run);
+  g_free (await);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Await, await_free)
+
+static gboolean
+await_is_current (Await *await)
+{
+  return await->run == fl_page_get_run (FL_PAGE (await->self))
+         && !fl_run_was_cancelled (await->run);
+}
+
 static void
 gathered_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(FlCoroutinesPage) self = user_data;
+  g_autoptr(Await) await = user_data;
+  FlCoroutinesPage *self = await->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = fl_gather_finish (result, &error);
   g_autoptr(GString) values = g_string_new (NULL);
   g_autoptr(GString) order = NULL;
   g_autofree char *text = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!await_is_current (await))
     return;
   order = completion_order (self);
   if (results == NULL)
@@ -493,13 +531,14 @@ waited_first_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(FlCoroutinesPage) self = user_data;
+  g_autoptr(Await) await = user_data;
+  FlCoroutinesPage *self = await->self;
   g_autoptr(GPtrArray) done = NULL;
   g_autoptr(GPtrArray) not_done = NULL;
   g_autoptr(GString) names = g_string_new (NULL);
   g_autofree char *text = NULL;
 
-  if (!fl_wait_finish (result, &done, &not_done, NULL))
+  if (!fl_wait_finish (result, &done, &not_done, NULL) || !await_is_current (await))
     return;
   for (guint i = 0; i < done->len; i++)
     {
@@ -525,13 +564,14 @@ waited_for_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(FlCoroutinesPage) self = user_data;
+  g_autoptr(Await) await = user_data;
+  FlCoroutinesPage *self = await->self;
   g_autoptr(GPtrArray) done = NULL;
   g_autoptr(GPtrArray) not_done = NULL;
   g_autofree char *text = NULL;
   double timeout = gtk_spin_button_get_value (self->timeout_spin);
 
-  if (!fl_wait_finish (result, &done, &not_done, NULL))
+  if (!fl_wait_finish (result, &done, &not_done, NULL) || !await_is_current (await))
     return;
   /* The time is up: what is not done gets cancelled, as asyncio.wait_for() does. */
   for (guint i = 0; i < not_done->len; i++)
@@ -609,9 +649,6 @@ fl_coroutines_page_start_run (FlPage      *page,
         return FALSE;
     }
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   run = fl_run_new (mode, mode_title (mode), fl_loop_executor_new (NULL, limit));
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
@@ -671,17 +708,17 @@ fl_coroutines_page_start_run (FlPage      *page,
   fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (run), fl_run_get_start_time (run));
 
   if (g_str_equal (mode, "gather"))
-    fl_gather_async ((FlFuture **) self->futures->pdata, self->futures->len, self->cancellable,
-                     gathered_cb, g_object_ref (self));
+    fl_gather_async ((FlFuture **) self->futures->pdata, self->futures->len, NULL,
+                     gathered_cb, await_new (self, run));
   else if (g_str_equal (mode, "first-completed"))
     fl_wait_async ((FlFuture **) self->futures->pdata, self->futures->len,
-                   FL_WAIT_FIRST_COMPLETED, FL_TIMEOUT_INFINITE, self->cancellable,
-                   waited_first_cb, g_object_ref (self));
+                   FL_WAIT_FIRST_COMPLETED, FL_TIMEOUT_INFINITE, NULL,
+                   waited_first_cb, await_new (self, run));
   else if (g_str_equal (mode, "wait-for"))
     fl_wait_async ((FlFuture **) self->futures->pdata, self->futures->len,
                    FL_WAIT_ALL_COMPLETED,
                    (gint64) (gtk_spin_button_get_value (self->timeout_spin) * G_USEC_PER_SEC),
-                   self->cancellable, waited_for_cb, g_object_ref (self));
+                   NULL, waited_for_cb, await_new (self, run));
 
   status = g_strdup_printf (_("%s: %u tasks started on the main loop, %s."), mode_title (mode),
                             self->futures->len,
@@ -702,7 +739,6 @@ fl_coroutines_page_cancel_run (FlPage *page)
   FlCoroutinesPage *self = FL_COROUTINES_PAGE (page);
   FlRun *run = fl_page_get_run (page);
 
-  g_cancellable_cancel (self->cancellable);
   if (run != NULL && !fl_run_is_complete (run))
     {
       fl_run_cancel (run);
@@ -721,7 +757,6 @@ fl_coroutines_page_dispose (GObject *object)
 {
   FlCoroutinesPage *self = FL_COROUTINES_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
   if (self->clock_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->clock_tick);
   self->clock_tick = 0;
@@ -736,7 +771,6 @@ fl_coroutines_page_finalize (GObject *object)
 {
   FlCoroutinesPage *self = FL_COROUTINES_PAGE (object);
 
-  g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->futures);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_free (self->mode);

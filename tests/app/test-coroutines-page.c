@@ -185,6 +185,35 @@ test_blocking_call_stalls_everything (void)
   g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "no timer fired"));
 }
 
+static void
+test_cancel_and_restart_mid_await (void)
+{
+  GtkWidget *cancel = fl_test_find_action_button (GTK_WIDGET (page), "page.cancel", NULL);
+  g_autoptr(FlRun) old = NULL;
+  FlRun *first;
+
+  /* Cancel while gather() awaits: every task ends cancelled, the page says so */
+  fl_coroutines_page_set_tasks (page, FL_COROUTINES_SLEEP, 8, 2, 1.5, 1.0);
+  run ("gather");
+  first = current_run ();
+  fl_test_spin_until (fl_run_get_n_done (first) >= 1, 5000);
+  gtk_widget_activate (cancel);
+  fl_test_spin_until (fl_run_is_complete (first), 5000);
+  g_assert_cmpuint (fl_run_get_n_cancelled (first), >=, 1);
+  g_assert_cmpuint (fl_run_get_n_finished (first) + fl_run_get_n_cancelled (first), ==, 8);
+  g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "Cancelled"));
+
+  /* A new run while the previous one still awaits: the old answer is ignored */
+  run ("gather");
+  old = g_object_ref (current_run ());
+  run ("first-completed");
+  g_assert_true (current_run () != old);
+  wait_done (10000);
+  g_assert_true (fl_run_was_cancelled (old));
+  g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "wait(FIRST_COMPLETED)"));
+  assert_all_on_main_loop ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -207,6 +236,8 @@ main (int   argc,
   g_test_add_func ("/app/coroutines/downloads-on-the-loop", test_downloads_on_the_loop);
   g_test_add_func ("/app/coroutines/blocking-call-stalls-everything",
                    test_blocking_call_stalls_everything);
+  g_test_add_func ("/app/coroutines/cancel-and-restart-mid-await",
+                   test_cancel_and_restart_mid_await);
 
   ret = g_test_run ();
   fl_test_app_stop ();
