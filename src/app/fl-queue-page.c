@@ -378,6 +378,14 @@ pipeline_finished_cb (FlPipeline  *pipeline,
   g_clear_handle_id (&self->stats_id, g_source_remove);
   stats_timeout_cb (self);
   self->have_final = TRUE;
+  {
+    g_autofree char *average = g_strdup_printf (_("%.0f items/s on average"),
+                                                self->stats.elapsed_us > 0
+                                                ? self->stats.consumed * 1e6 / self->stats.elapsed_us
+                                                : 0.0);
+
+    gtk_label_set_text (self->rate_label, average);
+  }
   set_shape_sensitive (self, TRUE);
 
   lost = self->stats.produced - MIN (self->stats.produced, self->stats.consumed);
