@@ -379,7 +379,8 @@ pipeline_finished_cb (FlPipeline  *pipeline,
   stats_timeout_cb (self);
   self->have_final = TRUE;
   {
-    g_autofree char *average = g_strdup_printf (_("%.0f items/s on average"),
+    /* Once it has ended, the throughput of the whole run. */
+    g_autofree char *average = g_strdup_printf (_("%.0f items/s"),
                                                 self->stats.elapsed_us > 0
                                                 ? self->stats.consumed * 1e6 / self->stats.elapsed_us
                                                 : 0.0);
