@@ -222,12 +222,12 @@ typedef struct
 } AsyncGuards;
 
 static void
-async_guards_arm (AsyncGuards   *guards,
-                  gint64         deadline,
-                  GCancellable  *cancellable,
-                  GSourceFunc    on_timeout,
-                  GSourceFunc    on_cancel,
-                  gpointer       data)
+async_guards_arm (AsyncGuards             *guards,
+                  gint64                   deadline,
+                  GCancellable            *cancellable,
+                  GSourceFunc              on_timeout,
+                  GCancellableSourceFunc   on_cancel,
+                  gpointer                 data)
 {
   GMainContext *context = g_main_context_get_thread_default ();
 
@@ -243,7 +243,8 @@ async_guards_arm (AsyncGuards   *guards,
   if (cancellable != NULL)
     {
       guards->cancel = g_cancellable_source_new (cancellable);
-      g_source_set_callback (guards->cancel, on_cancel, data, NULL);
+      /* A cancellable source calls back with (cancellable, data), not (data). */
+      g_source_set_callback (guards->cancel, G_SOURCE_FUNC (on_cancel), data, NULL);
       g_source_attach (guards->cancel, context);
     }
 }
@@ -406,7 +407,8 @@ as_completed_timeout (gpointer data)
 }
 
 static gboolean
-as_completed_cancelled (gpointer data)
+as_completed_cancelled (GCancellable *cancellable,
+                        gpointer      data)
 {
   FlAsCompleted *self = data;
   GError *error = NULL;
@@ -701,7 +703,8 @@ wait_async_timeout (gpointer data)
 }
 
 static gboolean
-wait_async_cancelled (gpointer data)
+wait_async_cancelled (GCancellable *cancellable,
+                      gpointer      data)
 {
   WaitState *state = data;
   GError *error = NULL;

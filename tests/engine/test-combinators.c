@@ -395,6 +395,84 @@ test_gather_async_on_loop_executor (void)
     g_object_unref (futures[i]);
 }
 
+typedef struct
+{
+  FlAsCompleted *iter;
+  GError        *error;
+  gboolean       finished;
+} CancelState;
+
+static void
+wait_cancelled_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  CancelState *state = data;
+
+  g_assert_false (fl_wait_finish (result, NULL, NULL, &state->error));
+  state->finished = TRUE;
+}
+
+static void
+as_completed_cancelled_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      data)
+{
+  CancelState *state = data;
+
+  g_assert_null (fl_as_completed_next_finish (state->iter, result, &state->error));
+  state->finished = TRUE;
+}
+
+static void
+gather_cancelled_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  CancelState *state = data;
+
+  g_assert_null (fl_gather_finish (result, &state->error));
+  state->finished = TRUE;
+}
+
+/* Cancelling the wait (not the futures) ends each async combinator with
+ * G_IO_ERROR_CANCELLED, and the futures carry on. */
+static void
+test_async_forms_can_be_cancelled (void)
+{
+  g_autoptr(FlExecutor) executor = fl_thread_executor_new (1);
+  FlTestGate *gate = fl_test_gate_new ();
+  g_autoptr(FlFuture) held = submit_gate (executor, gate);
+  g_autoptr(GCancellable) c1 = g_cancellable_new ();
+  g_autoptr(GCancellable) c2 = g_cancellable_new ();
+  g_autoptr(GCancellable) c3 = g_cancellable_new ();
+  CancelState waited = { 0 }, completed = { 0 }, gathered = { 0 };
+
+  fl_wait_async (&held, 1, FL_WAIT_ALL_COMPLETED, FL_TIMEOUT_INFINITE, c1, wait_cancelled_cb,
+                 &waited);
+  completed.iter = fl_as_completed_new (&held, 1, FL_TIMEOUT_INFINITE);
+  fl_as_completed_next_async (completed.iter, c2, as_completed_cancelled_cb, &completed);
+  fl_gather_async (&held, 1, c3, gather_cancelled_cb, &gathered);
+
+  g_cancellable_cancel (c1);
+  g_cancellable_cancel (c2);
+  g_cancellable_cancel (c3);
+  fl_test_spin_until (waited.finished && completed.finished && gathered.finished, 5000);
+  g_assert_error (waited.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error (completed.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error (gathered.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (fl_future_is_done (held));
+
+  fl_test_gate_open (gate);
+  fl_executor_shutdown (executor, TRUE, FALSE);
+  g_assert_cmpint (fl_future_get_state (held), ==, FL_FUTURE_FINISHED);
+  g_clear_error (&waited.error);
+  g_clear_error (&completed.error);
+  g_clear_error (&gathered.error);
+  fl_as_completed_free (completed.iter);
+  fl_test_gate_free (gate);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -417,6 +495,8 @@ main (int    argc,
   g_test_add_func ("/engine/combinators/gather-first-error", test_gather_first_error);
   g_test_add_func ("/engine/combinators/gather-async-on-loop-executor",
                    test_gather_async_on_loop_executor);
+  g_test_add_func ("/engine/combinators/async-forms-can-be-cancelled",
+                   test_async_forms_can_be_cancelled);
 
   return g_test_run ();
 }
