@@ -5,8 +5,9 @@
  * The flags2 lesson with a window around it. Each mode is one executor over the same job:
  *  - sequential: a thread pool of one worker (the loop stays free, the downloads queue);
  *  - threads: a thread pool of N workers running the blocking download;
- *  - async: the loop executor running the async download on the main loop, at most N at once.
- * (A process-pool mode joins with the process pool: add it to modes[] and make_executor().)
+ *  - async: the loop executor running the async download on the main loop, at most N at once;
+ *  - processes: N futures-lab-worker processes, each running the blocking download (the
+ *    ProcessPoolExecutor analogue: the job crosses a pipe as data, the file is saved there).
  * Done callbacks arrive batched from the engine; they only queue the future. A tick callback
  * decodes the arrived flags within a small time budget per frame, so a burst of completions
  * never blocks a frame.
@@ -61,7 +62,7 @@ struct _FlFlagsPage
   gboolean        have_summary;
 };
 
-static const char * const modes[] = { "sequential", "threads", "async", NULL };
+static const char * const modes[] = { "sequential", "threads", "async", "processes", NULL };
 
 G_DEFINE_FINAL_TYPE (FlFlagsPage, fl_flags_page, FL_TYPE_PAGE)
 
@@ -72,6 +73,8 @@ mode_title (const char *mode)
     return _("Sequential");
   if (g_str_equal (mode, "threads"))
     return _("Thread pool");
+  if (g_str_equal (mode, "processes"))
+    return _("Process pool");
   return _("Async on the main loop");
 }
 
@@ -261,6 +264,8 @@ make_executor (const char *mode,
     return fl_thread_executor_new (1);
   if (g_str_equal (mode, "threads"))
     return fl_thread_executor_new (workers);
+  if (g_str_equal (mode, "processes"))
+    return fl_process_executor_new (workers);
   return fl_loop_executor_new (NULL, workers);
 }
 
@@ -588,10 +593,15 @@ static void
 fl_flags_page_dispose (GObject *object)
 {
   FlFlagsPage *self = FL_FLAGS_PAGE (object);
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
 
   if (self->decode_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->decode_tick);
   self->decode_tick = 0;
+  /* Quitting mid-run: no worker process outlives the page. */
+  if (run != NULL && !fl_run_is_complete (run)
+      && FL_IS_PROCESS_EXECUTOR (fl_run_get_executor (run)))
+    fl_process_executor_terminate (FL_PROCESS_EXECUTOR (fl_run_get_executor (run)));
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FLAGS_PAGE);
 
   G_OBJECT_CLASS (fl_flags_page_parent_class)->dispose (object);

@@ -135,6 +135,22 @@ test_async (void)
 }
 
 static void
+test_processes (void)
+{
+  GListModel *futures;
+
+  run_mode_through_action ("processes");
+  /* Every download ran in a worker process. */
+  futures = G_LIST_MODEL (fl_page_get_run (FL_PAGE (page)));
+  g_assert_cmpuint (g_list_model_get_n_items (futures), ==, 20);
+  for (guint i = 0; i < g_list_model_get_n_items (futures); i++)
+    {
+      g_autoptr(FlFuture) future = g_list_model_get_item (futures, i);
+      g_assert_cmpint (fl_future_get_lane_kind (future), ==, FL_LANE_PROCESS);
+    }
+}
+
+static void
 test_button_click_starts_run (void)
 {
   GtkWidget *button = fl_test_find_action_button (GTK_WIDGET (page), "page.run", "async");
@@ -300,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/app/flags/sequential-downloads-every-flag", test_sequential);
   g_test_add_func ("/app/flags/threads-downloads-every-flag", test_threads);
   g_test_add_func ("/app/flags/async-downloads-every-flag", test_async);
+  g_test_add_func ("/app/flags/processes-downloads-every-flag", test_processes);
   g_test_add_func ("/app/flags/button-click-starts-run", test_button_click_starts_run);
   g_test_add_func ("/app/flags/errors-counted-apart", test_errors_counted_apart);
   g_test_add_func ("/app/flags/bad-input-refused-clearly", test_bad_input_is_refused_clearly);
