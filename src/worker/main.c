@@ -40,6 +40,9 @@ typedef struct
   int            fd;
   guint64        id;
   gint64         last_sent;
+  gboolean       held;             /* a report was held back by the rate limit */
+  double         held_fraction;
+  guint64        held_bytes;
 } Progress;
 
 static gboolean
@@ -68,9 +71,16 @@ progress_report (FlJobProgress *sink,
   Progress *progress = (Progress *) sink;
   gint64 now = g_get_monotonic_time ();
 
-  /* A job may report thousands of times a second; the parent needs a few dozen. */
+  /* A job may report thousands of times a second; the parent needs a few dozen. The last
+   * report held back is sent before the result (run_one), so the byte count is exact. */
   if (now - progress->last_sent < PROGRESS_INTERVAL_US || fraction >= 1.0)
-    return;
+    {
+      progress->held = TRUE;
+      progress->held_fraction = fraction;
+      progress->held_bytes = bytes;
+      return;
+    }
+  progress->held = FALSE;
   progress->last_sent = now;
   send_frame (progress->fd, FL_FRAME_PROGRESS, progress->id,
               g_variant_new ("(dt)", fraction, bytes));
@@ -85,11 +95,16 @@ run_one (int       fd,
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GError) error = NULL;
   const char *name;
-  Progress progress = { { progress_report, NULL }, fd, id, 0 };
+  Progress progress = { { progress_report, NULL }, fd, id, 0, FALSE, 0, 0 };
 
   g_variant_get (body, "(&smv)", &name, &args);
   value = fl_job_run (name, args, NULL, &progress.sink, &error);
   fflush (stdout);
+  if (progress.held && progress.held_bytes > 0
+      && !send_frame (fd, FL_FRAME_PROGRESS, id,
+                      g_variant_new ("(dt)", MIN (progress.held_fraction, 1.0),
+                                     progress.held_bytes)))
+    return FALSE;
   if (value != NULL)
     return send_frame (fd, FL_FRAME_RESULT, id, value);
   return send_frame (fd, FL_FRAME_ERROR, id,

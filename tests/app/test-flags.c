@@ -147,6 +147,8 @@ test_processes (void)
     {
       g_autoptr(FlFuture) future = g_list_model_get_item (futures, i);
       g_assert_cmpint (fl_future_get_lane_kind (future), ==, FL_LANE_PROCESS);
+      /* the byte count crosses the pipe too */
+      g_assert_cmpuint (fl_future_get_bytes (future), >, 0);
     }
 }
 
