@@ -4,10 +4,8 @@
  */
 #include "config.h"
 
-#include <locale.h>
-#include <glib/gi18n.h>
-
 #include "fl-application.h"
+#include "fl-i18n.h"
 
 int
 main (int   argc,
@@ -15,10 +13,8 @@ main (int   argc,
 {
   g_autoptr(FlApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* The build tree's catalogues when run uninstalled (tools/run-app), else the installed. */
+  fl_i18n_init ();
 
   app = fl_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
