@@ -40,7 +40,7 @@ struct _FlFuture
   GObject          parent_instance;
 
   FlMutex           mutex;
-  FlCond            cond;           /* broadcast on the terminal transition */
+  FlCond           *cond;           /* made by the first blocking wait; broadcast at the end */
 
   /* Set at construction, read-only after */
   guint64          id;
@@ -216,7 +216,11 @@ fl_future_finalize (GObject *object)
   g_clear_pointer (&self->dispatcher, _fl_dispatcher_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   fl_mutex_clear (&self->mutex);
-  fl_cond_clear (&self->cond);
+  if (self->cond != NULL)
+    {
+      fl_cond_clear (self->cond);
+      g_free (self->cond);
+    }
 
   G_OBJECT_CLASS (fl_future_parent_class)->finalize (object);
 }
@@ -278,7 +282,6 @@ static void
 fl_future_init (FlFuture *self)
 {
   fl_mutex_init (&self->mutex);
-  fl_cond_init (&self->cond);
   self->lane = -1;
   self->progress = -1.0;
   self->progress_sink.report = progress_sink_report;
@@ -318,7 +321,8 @@ take_waiters_locked (FlFuture *self)
   GSList *waiters = self->waiters;
 
   self->waiters = NULL;
-  fl_cond_broadcast (&self->cond);
+  if (self->cond != NULL)
+    fl_cond_broadcast (self->cond);
   return waiters;
 }
 
@@ -851,11 +855,18 @@ fl_future_wait (FlFuture *self,
       fl_mutex_unlock (&self->mutex);
       return FALSE;
     }
+  /* Most futures are never waited on by a blocked thread: their condition variable is
+   * made on first need, under the lock the completion broadcasts under. */
+  if (self->cond == NULL && !FL_FUTURE_STATE_IS_TERMINAL (self->state))
+    {
+      self->cond = g_new (FlCond, 1);
+      fl_cond_init (self->cond);
+    }
   while (!FL_FUTURE_STATE_IS_TERMINAL (self->state))
     {
       if (deadline == G_MAXINT64)
-        fl_cond_wait (&self->cond, &self->mutex);
-      else if (!fl_cond_wait_until (&self->cond, &self->mutex, deadline))
+        fl_cond_wait (self->cond, &self->mutex);
+      else if (!fl_cond_wait_until (self->cond, &self->mutex, deadline))
         break;
     }
   done = FL_FUTURE_STATE_IS_TERMINAL (self->state);
