@@ -9,6 +9,7 @@
 #include "fl-job.h"
 #include "fl-future.h"
 #include "fl-trace.h"
+#include "fl-spans.h"
 #include "fl-executor.h"
 #include "fl-thread-executor.h"
 #include "fl-inline-executor.h"

@@ -9,3 +9,4 @@
 #include "fl-compute.h"
 #include "fl-lessons.h"
 #include "fl-pipeline.h"
+#include "fl-run.h"

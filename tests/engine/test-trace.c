@@ -148,10 +148,10 @@ test_csv_quotes_fields (void)
   g_autofree char *csv = fl_trace_to_csv (trace, NULL);
   g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
 
-  g_assert_true (g_str_has_prefix (lines[0], "id,label,state,"));
+  g_assert_true (g_str_has_prefix (lines[0], "id,kind,label,state,outcome,lane,"));
   g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, 2 rows, final empty */
   g_assert_nonnull (strstr (csv, "\"br, \"\"quoted\"\"\""));
-  g_assert_nonnull (strstr (csv, ",failed,thread,"));
+  g_assert_nonnull (strstr (csv, ",failed,failed,thread "));
 }
 
 static void
