@@ -12,6 +12,9 @@
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "fl-flag-server.h"
@@ -19,6 +22,9 @@
 
 #define STREAM_TICK_MS 50
 #define LISTEN_BACKLOG 1024
+#define SWEEP_MS 250
+#define ACCEPT_RETRY_MS 100
+#define ACCEPT_BATCH 64
 
 typedef enum
 {
@@ -43,11 +49,20 @@ struct _FlFlagServer
   FlFlagServerStats stats;
   guint bound_port;
 
+  /* Set before start, read-only while running. */
+  guint idle_timeout_ms;
+  guint max_connections;
+
   /* Owned by the server thread while it runs. */
   GThread *thread;
   GMainContext *context;
   GMainLoop *loop;
   GHashTable *active;      /* Request* set, each holding a ref */
+  SoupServer *soup;        /* borrowed from the thread's stack */
+  GSocket *listener;
+  GSource *accept_source;  /* watching @listener, or the retry timer after a failed accept */
+  GSource *sweep_source;
+  GHashTable *connections; /* GSocketAddress* (remote, as libsoup hands it back) -> Connection* */
 
   /* Start handshake. */
   GCond started_cond;
@@ -59,6 +74,7 @@ typedef struct
 {
   FlFlagServer *server;          /* borrowed: the server outlives its thread's requests */
   SoupServerMessage *msg;        /* cleared when the request is finished */
+  GSocketAddress *remote;        /* set when its connection is stolen */
   char *method;
   char *path;
   FlFaultDecision decision;
@@ -103,6 +119,7 @@ request_clear (Request *req)
    * destroyed under it; the source is gone already, only our reference remains. */
   g_clear_pointer (&req->timer, g_source_unref);
   g_clear_object (&req->msg);
+  g_clear_object (&req->remote);
   g_clear_pointer (&req->content, g_bytes_unref);
   g_free (req->method);
   g_free (req->path);
@@ -221,12 +238,16 @@ respond_text (Request    *req,
   soup_server_message_unpause (req->msg);
 }
 
+static void close_stream (GIOStream *stream);
+static void close_connection_to (FlFlagServer *self, GSocketAddress *remote);
+
 static GIOStream *
 steal_connection (Request *req)
 {
   /* Stealing may finish and free the message: keep it alive until we are done with it. */
   g_autoptr(SoupServerMessage) msg = g_object_ref (req->msg);
 
+  g_set_object (&req->remote, soup_server_message_get_remote_address (msg));
   return soup_server_message_steal_connection (msg);
 }
 
@@ -239,33 +260,395 @@ drop_connection (Request *req)
   req->status = 0;
   stream = steal_connection (req);
   if (stream != NULL)
-    g_io_stream_close (stream, NULL, NULL);
+    close_stream (stream);
+  close_connection_to (req->server, req->remote);
   request_finish (req);
+}
+
+/* --- connections --------------------------------------------------------------------------
+ *
+ * We accept connections ourselves and hand each to libsoup with soup_server_accept_iostream(),
+ * rather than letting a SoupListener do it, for three reasons:
+ *
+ * - libsoup 3.2.3 never closes a kept-alive connection that its client closes while it is
+ *   idle between requests (the next request's reader sees the end of the stream and nobody
+ *   disconnects): every such connection stayed in CLOSE-WAIT with its fd for the life of the
+ *   server. A SoupServer without listeners closes each connection once its request is
+ *   answered, so no connection ever waits idle inside libsoup; every answer also says
+ *   "Connection: close", so clients know not to reuse it.
+ * - A connection that never sends a complete request head (idle, or a slowloris sending one
+ *   byte at a time) is closed after the idle timeout; libsoup would wait for ever.
+ * - Beyond the connection cap, new connections get a 503 and are closed at once instead of
+ *   eating the process's file descriptors.
+ */
+
+typedef struct
+{
+  GSocketConnection *stream;
+  GSocketAddress    *remote;     /* the key: libsoup hands this very object back */
+  gint64             accepted_us;
+  gboolean           got_headers;
+} Connection;
+
+static void
+connection_free (Connection *conn)
+{
+  g_object_unref (conn->stream);
+  g_object_unref (conn->remote);
+  g_free (conn);
+}
+
+/* A stream libsoup lets go of is its own wrapper around ours; closing the wrapper is enough
+ * for libsoup, and the socket underneath is closed through our own record of it. */
+static void
+close_stream (GIOStream *stream)
+{
+  if (G_IS_SOCKET_CONNECTION (stream))
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+
+      /* Shut down first: whatever libsoup still polls on it sees the end at once. */
+      if (!g_socket_is_closed (socket))
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+static void
+close_connection_to (FlFlagServer   *self,
+                     GSocketAddress *remote)
+{
+  Connection *conn = remote != NULL && self->connections != NULL
+                     ? g_hash_table_lookup (self->connections, remote) : NULL;
+
+  if (conn != NULL && !g_io_stream_is_closed (G_IO_STREAM (conn->stream)))
+    close_stream (G_IO_STREAM (conn->stream));
+}
+
+static void
+count_stat (FlFlagServer *self,
+            guint64      *counter)
+{
+  g_mutex_lock (&self->lock);
+  (*counter)++;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+update_open_connections (FlFlagServer *self)
+{
+  g_mutex_lock (&self->lock);
+  self->stats.connections = g_hash_table_size (self->connections);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+on_sweep (gpointer user_data)
+{
+  FlFlagServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 idle_us = (gint64) self->idle_timeout_ms * 1000;
+  GHashTableIter iter;
+  Connection *conn;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+    {
+      if (g_io_stream_is_closed (G_IO_STREAM (conn->stream)))
+        g_hash_table_iter_remove (&iter);
+      else if (!conn->got_headers && idle_us > 0 && now - conn->accepted_us > idle_us)
+        {
+          close_stream (G_IO_STREAM (conn->stream));
+          g_hash_table_iter_remove (&iter);
+          count_stat (self, &self->stats.timed_out);
+        }
+    }
+  update_open_connections (self);
+  if (g_hash_table_size (self->connections) > 0)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&self->sweep_source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_sweep (FlFlagServer *self)
+{
+  if (self->sweep_source != NULL)
+    return;
+  self->sweep_source = g_timeout_source_new (SWEEP_MS);
+  g_source_set_static_name (self->sweep_source, "fl-flag-server-sweep");
+  g_source_set_callback (self->sweep_source, on_sweep, self, NULL);
+  g_source_attach (self->sweep_source, self->context);
+}
+
+/* Written on a fresh connection, whose send buffer is empty: one non-blocking send is enough,
+ * and whatever does not fit is simply not sent. */
+static void
+refuse_socket (GSocket *socket)
+{
+  static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                             "Content-Length: 24\r\nConnection: close\r\n\r\n"
+                             "503 Too many connections";
+
+  g_socket_set_blocking (socket, FALSE);
+  g_socket_send (socket, busy, strlen (busy), NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_socket_close (socket, NULL);
+}
+
+static void watch_listener (FlFlagServer *self);
+static guint default_max_connections (void);
+
+static gboolean
+on_accept_retry (gpointer user_data)
+{
+  FlFlagServer *self = user_data;
+
+  g_clear_pointer (&self->accept_source, g_source_unref);
+  watch_listener (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+take_socket (FlFlagServer *self,
+             GSocket      *socket)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+  g_autoptr(GError) error = NULL;
+  Connection *conn;
+
+  if (local == NULL || remote == NULL)
+    {
+      /* Gone already (reset before we got to it). */
+      g_socket_close (socket, NULL);
+      return;
+    }
+  if (self->max_connections > 0 && g_hash_table_size (self->connections) >= self->max_connections)
+    {
+      refuse_socket (socket);
+      count_stat (self, &self->stats.refused);
+      return;
+    }
+
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  conn = g_new0 (Connection, 1);
+  conn->stream = g_socket_connection_factory_create_connection (socket);
+  conn->remote = g_object_ref (remote);
+  conn->accepted_us = g_get_monotonic_time ();
+  g_hash_table_insert (self->connections, conn->remote, conn);
+  update_open_connections (self);
+  ensure_sweep (self);
+
+  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (conn->stream), local, remote,
+                                    &error))
+    {
+      close_stream (G_IO_STREAM (conn->stream));
+      g_hash_table_remove (self->connections, remote);
+      update_open_connections (self);
+    }
+}
+
+static gboolean
+on_incoming (GSocket      *listener,
+             GIOCondition  condition,
+             gpointer      user_data)
+{
+  FlFlagServer *self = user_data;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+
+      if (socket != NULL)
+        {
+          take_socket (self, socket);
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+
+      /* Out of file descriptors, most likely: the pending connection stays in the backlog
+       * and the listener stays readable, so stop watching it for a moment instead of
+       * spinning, and try again. The process lives on; the clients see a slow server. */
+      count_stat (self, &self->stats.accept_errors);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+      self->accept_source = g_timeout_source_new (ACCEPT_RETRY_MS);
+      g_source_set_callback (self->accept_source, on_accept_retry, self, NULL);
+      g_source_attach (self->accept_source, self->context);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_listener (FlFlagServer *self)
+{
+  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
+  g_source_set_static_name (self->accept_source, "fl-flag-server-accept");
+  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (on_incoming), self, NULL);
+  g_source_attach (self->accept_source, self->context);
+}
+
+/* Request smuggling and hanging bodies: a head with both Content-Length and
+ * Transfer-Encoding (libsoup follows the latter and would read what the former covers as a
+ * second request), more than one Content-Length, or one that is not a plain number (libsoup
+ * reads "-1" as 2^64 - 1 and waits for that many bytes). */
+static gboolean
+request_head_is_ambiguous (SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  guint n_length = 0, n_encoding = 0;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+        {
+          const char *p = value;
+
+          n_length++;
+          while (*p == ' ' || *p == '\t')
+            p++;
+          if (*p == '\0')
+            return TRUE;
+          for (; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+            if (!g_ascii_isdigit (*p))
+              return TRUE;
+          while (*p == ' ' || *p == '\t')
+            p++;
+          if (*p != '\0' || strlen (value) > 18)
+            return TRUE;
+        }
+      else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+        n_encoding++;
+    }
+  return n_length > 1 || (n_length > 0 && n_encoding > 0);
 }
 
 typedef struct
 {
-  Request *req;
-  GIOStream *stream;
-  GBytes *data;
-} Truncation;
+  FlFlagServer   *server;
+  GIOStream      *stream;
+  GSocketAddress *remote;
+  GBytes         *data;
+  Request        *req;    /* nullable: to finish once written */
+} Farewell;
 
 static void
-on_truncated_written (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_farewell_written (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  Truncation *trunc = user_data;
+  Farewell *farewell = user_data;
 
   /* The client may be gone already; either way the connection ends here. */
   g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL);
-  g_io_stream_close (trunc->stream, NULL, NULL);
-  request_finish (trunc->req);
+  close_stream (farewell->stream);
+  close_connection_to (farewell->server, farewell->remote);
+  if (farewell->req != NULL)
+    {
+      request_finish (farewell->req);
+      request_unref (farewell->req);
+    }
+  g_object_unref (farewell->stream);
+  g_clear_object (&farewell->remote);
+  g_bytes_unref (farewell->data);
+  g_free (farewell);
+}
 
-  request_unref (trunc->req);
-  g_object_unref (trunc->stream);
-  g_bytes_unref (trunc->data);
-  g_free (trunc);
+/* Writes @data on a stolen connection, then closes it. */
+static void
+write_and_close (FlFlagServer   *self,
+                 GIOStream      *stream,
+                 GSocketAddress *remote,
+                 GBytes         *data,
+                 Request        *req)
+{
+  Farewell *farewell = g_new0 (Farewell, 1);
+
+  farewell->server = self;
+  farewell->remote = remote != NULL ? g_object_ref (remote) : NULL;
+  farewell->stream = stream;
+  farewell->data = data;
+  farewell->req = req != NULL ? request_ref (req) : NULL;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                   G_PRIORITY_DEFAULT, NULL, on_farewell_written, farewell);
+}
+
+typedef struct
+{
+  FlFlagServer      *server;
+  SoupServerMessage *msg;
+} Rejection;
+
+static void
+rejection_free (Rejection *rejection)
+{
+  g_object_unref (rejection->msg);
+  g_free (rejection);
+}
+
+static gboolean
+reject_bad_request (gpointer user_data)
+{
+  Rejection *rejection = user_data;
+  SoupServerMessage *msg = rejection->msg;
+  g_autoptr(GSocketAddress) remote = NULL;
+  static const char text[] = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+                             "Content-Length: 61\r\nConnection: close\r\n\r\n"
+                             "400 Bad Request: ambiguous Content-Length or Transfer-Encoding";
+  GIOStream *stream;
+
+  remote = g_object_ref (soup_server_message_get_remote_address (msg));
+  stream = soup_server_message_steal_connection (msg);
+  if (stream != NULL)
+    write_and_close (rejection->server, stream, remote,
+                     g_bytes_new_static (text, strlen (text)), NULL);
+  else
+    close_connection_to (rejection->server, remote);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_got_headers (SoupServerMessage *msg,
+                FlFlagServer      *self)
+{
+  Connection *conn = g_hash_table_lookup (self->connections,
+                                          soup_server_message_get_remote_address (msg));
+
+  if (conn != NULL)
+    conn->got_headers = TRUE;
+  if (request_head_is_ambiguous (soup_server_message_get_request_headers (msg)))
+    {
+      GSource *later = g_idle_source_new ();
+      Rejection *rejection = g_new0 (Rejection, 1);
+
+      count_stat (self, &self->stats.bad_requests);
+      /* Not from inside libsoup's reader: pause it, and answer from the next iteration. */
+      soup_server_message_pause (msg);
+      g_source_set_priority (later, G_PRIORITY_DEFAULT);
+      rejection->server = self;
+      rejection->msg = g_object_ref (msg);
+      g_source_set_callback (later, reject_bad_request, rejection,
+                             (GDestroyNotify) rejection_free);
+      g_source_attach (later, self->context);
+      g_source_unref (later);
+    }
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    FlFlagServer      *self)
+{
+  /* One request per connection (see above), and every answer says so. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), self);
 }
 
 /* Headers that announce the whole body, half of it, then the connection closes: what a server
@@ -280,7 +663,6 @@ truncate_response (Request    *req,
   gsize half = size / 2;
   g_autoptr(GByteArray) buffer = g_byte_array_new ();
   g_autofree char *head = NULL;
-  Truncation *trunc;
   GIOStream *stream;
 
   req->outcome = OUTCOME_TRUNCATED;
@@ -298,14 +680,8 @@ truncate_response (Request    *req,
   g_byte_array_append (buffer, (const guint8 *) head, strlen (head));
   g_byte_array_append (buffer, g_bytes_get_data (content, NULL), half);
 
-  trunc = g_new0 (Truncation, 1);
-  trunc->req = request_ref (req);
-  trunc->stream = stream;
-  trunc->data = g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
-                                   g_bytes_get_data (trunc->data, NULL),
-                                   g_bytes_get_size (trunc->data), G_PRIORITY_DEFAULT, NULL,
-                                   on_truncated_written, trunc);
+  write_and_close (req->server, stream, req->remote,
+                   g_byte_array_free_to_bytes (g_steal_pointer (&buffer)), req);
 }
 
 static gboolean
@@ -490,23 +866,11 @@ handle_other (SoupServer        *server,
                                     text, strlen (text));
 }
 
-static guint
-listening_port (SoupServer *server)
-{
-  GSList *uris = soup_server_get_uris (server);
-  guint port = uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
-
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
-}
-
-/* Our own listening socket rather than soup_server_listen(): GSocket's default backlog of
- * 10 makes the kernel drop the SYNs of a burst of 20 or 100 simultaneous connections, and
- * their clients retry only after a second, which would show up as a mysterious 1 s in every
- * concurrent run. */
-static gboolean
-listen_on (SoupServer      *server,
-           GSocketAddress  *address,
+/* Our own listening socket with a backlog of 1024: GSocket's default of 10 makes the kernel
+ * drop the SYNs of a burst of 20 or 100 simultaneous connections, and their clients retry
+ * only after a second, which would show up as a mysterious 1 s in every concurrent run. */
+static GSocket *
+listen_on (GSocketAddress  *address,
            GError         **error)
 {
   g_autoptr(GSocket) socket = NULL;
@@ -514,11 +878,20 @@ listen_on (SoupServer      *server,
   socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, error);
   if (socket == NULL)
-    return FALSE;
+    return NULL;
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  g_socket_set_blocking (socket, FALSE);
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
-    return FALSE;
-  return soup_server_listen_socket (server, socket, 0, error);
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+static guint
+listening_port (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+
+  return local != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
 }
 
 static void
@@ -555,7 +928,7 @@ server_thread_main (gpointer data)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                  _("“%s” is not an IP address"), self->address);
   else
-    listen_on (server, address, &error);
+    self->listener = listen_on (address, &error);
 
   if (error != NULL)
     {
@@ -564,17 +937,45 @@ server_thread_main (gpointer data)
       return NULL;
     }
 
-  report_started (self, listening_port (server), NULL);
+  self->soup = server;
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
+  g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), self);
+  watch_listener (self);
+  report_started (self, listening_port (self->listener), NULL);
   g_main_loop_run (self->loop);
 
   /* Requests still waiting out their delay end here, on the thread that owns them. */
   g_hash_table_iter_init (&iter, self->active);
   while (g_hash_table_iter_next (&iter, (gpointer *) &req, NULL))
     request_clear_timer (req);
+  if (self->accept_source != NULL)
+    g_source_destroy (self->accept_source);
+  g_clear_pointer (&self->accept_source, g_source_unref);
+  g_socket_close (self->listener, NULL);
+  g_clear_object (&self->listener);
   soup_server_disconnect (server);
   g_clear_object (&server);
+  self->soup = NULL;
   while (g_main_context_iteration (self->context, FALSE))
     ;
+  /* Whatever libsoup no longer knew about (stolen, or waiting for its head) closes here. */
+  g_hash_table_iter_init (&iter, self->connections);
+  {
+    Connection *conn;
+
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+      if (!g_io_stream_is_closed (G_IO_STREAM (conn->stream)))
+        close_stream (G_IO_STREAM (conn->stream));
+  }
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  if (self->sweep_source != NULL)
+    g_source_destroy (self->sweep_source);
+  g_clear_pointer (&self->sweep_source, g_source_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_mutex_lock (&self->lock);
+  self->stats.connections = 0;
+  g_mutex_unlock (&self->lock);
   g_hash_table_remove_all (self->active);
 
   g_main_context_pop_thread_default (self->context);
@@ -595,6 +996,8 @@ fl_flag_server_start (FlFlagServer  *self,
   g_return_val_if_fail (FL_IS_FLAG_SERVER (self), FALSE);
   g_return_val_if_fail (self->thread == NULL, FALSE);
 
+  if (self->max_connections == 0)
+    self->max_connections = default_max_connections ();
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->active = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) request_unref, NULL);
@@ -780,14 +1183,16 @@ fl_flag_server_get_max_in_flight (FlFlagServer *self)
 void
 fl_flag_server_reset_stats (FlFlagServer *self)
 {
-  guint in_flight;
+  guint in_flight, connections;
 
   g_return_if_fail (FL_IS_FLAG_SERVER (self));
 
   g_mutex_lock (&self->lock);
   in_flight = self->stats.in_flight;
+  connections = self->stats.connections;
   memset (&self->stats, 0, sizeof self->stats);
   self->stats.in_flight = in_flight;
+  self->stats.connections = connections;
   self->stats.max_in_flight = in_flight;
   g_mutex_unlock (&self->lock);
 }
@@ -805,6 +1210,38 @@ fl_flag_server_set_address (FlFlagServer *self,
   g_free (self->address);
   self->address = g_strdup (address);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+}
+
+/**
+ * fl_flag_server_set_limits:
+ * @idle_timeout_ms: how long a connection may go without a complete request head, 0 for no
+ *   limit (default %FL_FLAG_SERVER_IDLE_TIMEOUT_MS)
+ * @max_connections: the most connections open at once, 0 for the default
+ *   (%FL_FLAG_SERVER_MAX_CONNECTIONS, or half the open-file limit when that is less)
+ *
+ * Only before starting.
+ */
+void
+fl_flag_server_set_limits (FlFlagServer *self,
+                           guint         idle_timeout_ms,
+                           guint         max_connections)
+{
+  g_return_if_fail (FL_IS_FLAG_SERVER (self));
+  g_return_if_fail (self->thread == NULL);
+
+  self->idle_timeout_ms = idle_timeout_ms;
+  self->max_connections = max_connections;
+}
+
+static guint
+default_max_connections (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+      && limit.rlim_cur / 2 < FL_FLAG_SERVER_MAX_CONNECTIONS)
+    return MAX (limit.rlim_cur / 2, 1);
+  return FL_FLAG_SERVER_MAX_CONNECTIONS;
 }
 
 void
@@ -941,5 +1378,6 @@ fl_flag_server_init (FlFlagServer *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->started_cond);
   self->address = g_strdup ("127.0.0.1");
+  self->idle_timeout_ms = FL_FLAG_SERVER_IDLE_TIMEOUT_MS;
   self->config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
 }

@@ -23,6 +23,12 @@ G_DECLARE_FINAL_TYPE (FlFlagServer, fl_flag_server, FL, FLAG_SERVER, GObject)
  * @truncated: bodies cut short
  * @in_flight: requests received and not yet finished
  * @max_in_flight: the most requests in flight at once since the last reset
+ * @connections: connections open now
+ * @refused: connections answered 503 and closed at once, over the connection cap
+ * @timed_out: connections closed for sending no complete request within the idle timeout
+ * @bad_requests: requests refused with 400 for an ambiguous length (Content-Length twice,
+ *   not a number, or beside Transfer-Encoding)
+ * @accept_errors: failures to accept a connection (out of file descriptors, most likely)
  */
 typedef struct
 {
@@ -34,13 +40,26 @@ typedef struct
   guint64 truncated;
   guint   in_flight;
   guint   max_in_flight;
+  guint   connections;
+  guint64 refused;
+  guint64 timed_out;
+  guint64 bad_requests;
+  guint64 accept_errors;
 } FlFlagServerStats;
+
+/* How long a connection may stay without a complete request head before it is closed. */
+#define FL_FLAG_SERVER_IDLE_TIMEOUT_MS  10000
+/* The most connections open at once; lowered to half the open-file limit when that is less. */
+#define FL_FLAG_SERVER_MAX_CONNECTIONS  1024
 
 FlFlagServer  *fl_flag_server_new               (const FlFaultConfig  *config);
 void           fl_flag_server_set_address       (FlFlagServer         *self,
                                                  const char           *address);
 void           fl_flag_server_set_port          (FlFlagServer         *self,
                                                  guint                 port);
+void           fl_flag_server_set_limits        (FlFlagServer         *self,
+                                                 guint                 idle_timeout_ms,
+                                                 guint                 max_connections);
 gboolean       fl_flag_server_start             (FlFlagServer         *self,
                                                  GError              **error);
 void           fl_flag_server_stop              (FlFlagServer         *self);
