@@ -358,9 +358,9 @@ on_sweep (gpointer user_data)
         g_hash_table_iter_remove (&iter);
       else if (!conn->got_headers && idle_us > 0 && now - conn->accepted_us > idle_us)
         {
+          count_stat (self, &self->stats.timed_out);
           close_stream (G_IO_STREAM (conn->stream));
           g_hash_table_iter_remove (&iter);
-          count_stat (self, &self->stats.timed_out);
         }
     }
   update_open_connections (self);
@@ -426,8 +426,8 @@ take_socket (FlFlagServer *self,
     }
   if (self->max_connections > 0 && g_hash_table_size (self->connections) >= self->max_connections)
     {
-      refuse_socket (socket);
       count_stat (self, &self->stats.refused);
+      refuse_socket (socket);
       return;
     }
 

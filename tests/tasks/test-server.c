@@ -478,6 +478,191 @@ test_stop_with_requests_waiting (void)
   fixture_teardown (&fixture, NULL);
 }
 
+/* --- raw sockets: what no polite client sends ------------------------------------------- */
+
+static GSocket *
+raw_connect (FlFlagServer *server)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback,
+                                                                 fl_flag_server_get_port (server));
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 10 * FL_TEST_SLOWDOWN);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_no_error (error);
+  return socket;
+}
+
+static void
+raw_send (GSocket    *socket,
+          const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length = strlen (text), sent = 0;
+
+  while (sent < length)
+    {
+      gssize n = g_socket_send (socket, text + sent, length - sent, NULL, &error);
+
+      g_assert_no_error (error);
+      sent += n;
+    }
+}
+
+/* Everything the server sends until it closes; fails on the socket's timeout. */
+static char *
+raw_read_to_end (GSocket *socket)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[4096];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+        break;
+      g_assert_no_error (error);
+      if (n == 0)
+        break;
+      g_string_append_len (text, buffer, n);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static guint
+count_substrings (const char *text,
+                  const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static guint
+open_connections (FlFlagServer *server)
+{
+  FlFlagServerStats stats;
+
+  fl_flag_server_get_stats (server, &stats);
+  return stats.connections;
+}
+
+static void
+test_idle_connections_are_closed (void)
+{
+  g_autoptr(FlFlagServer) server = fl_flag_server_new (NULL);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  FlFlagServerStats stats;
+
+  fl_flag_server_set_limits (server, 300, 0);
+  g_assert_true (fl_flag_server_start (server, &error));
+
+  /* Idle ones, and a slowloris that never finishes its head. */
+  for (guint i = 0; i < 40; i++)
+    g_ptr_array_add (sockets, raw_connect (server));
+  raw_send (sockets->pdata[0], "GET /flags/cn/cn.gif HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      g_autofree char *text = raw_read_to_end (sockets->pdata[i]);
+      g_assert_cmpstr (text, ==, "");
+    }
+  fl_test_spin_until (open_connections (server) == 0, 5000);
+  fl_flag_server_get_stats (server, &stats);
+  g_assert_cmpuint (stats.timed_out, ==, 40);
+}
+
+static void
+test_connection_cap (void)
+{
+  g_autoptr(FlFlagServer) server = fl_flag_server_new (NULL);
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocket) extra = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  FlFlagServerStats stats;
+
+  fl_flag_server_set_limits (server, 0, 8);
+  g_assert_true (fl_flag_server_start (server, &error));
+  for (guint i = 0; i < 8; i++)
+    g_ptr_array_add (sockets, raw_connect (server));
+  fl_test_spin_until (open_connections (server) == 8, 5000);
+
+  /* One too many: told so, and closed at once. */
+  extra = raw_connect (server);
+  text = raw_read_to_end (extra);
+  g_assert_true (g_str_has_prefix (text, "HTTP/1.1 503 "));
+  fl_flag_server_get_stats (server, &stats);
+  g_assert_cmpuint (stats.refused, ==, 1);
+
+  /* The others still get their answer; then room again. */
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      g_autofree char *answer = NULL;
+
+      raw_send (sockets->pdata[i], "GET /flags/cn/metadata.json HTTP/1.1\r\nHost: a\r\n\r\n");
+      answer = raw_read_to_end (sockets->pdata[i]);
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200 "));
+    }
+  fl_test_spin_until (open_connections (server) == 0, 5000);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *request;
+} Smuggle;
+
+static void
+test_ambiguous_lengths_are_refused (void)
+{
+  static const Smuggle cases[] = {
+    { "CL+TE", "POST /flags/cn/cn.gif HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+               "GET /flags/fr/fr.gif HTTP/1.1\r\nHost: a\r\n\r\n" },
+    { "TE+CL", "GET /flags/cn/cn.gif HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+               "Content-Length: 40\r\n\r\n0\r\n\r\n"
+               "GET /flags/fr/fr.gif HTTP/1.1\r\nHost: a\r\n\r\n" },
+    { "two CL", "GET /flags/cn/cn.gif HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+                "Content-Length: 9\r\n\r\nabc" },
+    { "CL list", "GET /flags/cn/cn.gif HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 9\r\n\r\nabc" },
+    { "negative CL", "GET /flags/cn/cn.gif HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n" },
+    { "huge CL", "GET /flags/cn/cn.gif HTTP/1.1\r\nHost: a\r\n"
+                 "Content-Length: 99999999999999999999\r\n\r\n" },
+  };
+  g_autoptr(FlFlagServer) server = fl_flag_server_new (NULL);
+  g_autoptr(GError) error = NULL;
+  FlFlagServerStats stats;
+
+  g_assert_true (fl_flag_server_start (server, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GSocket) socket = raw_connect (server);
+      g_autofree char *text = NULL;
+
+      raw_send (socket, cases[i].request);
+      text = raw_read_to_end (socket);
+      g_test_message ("%s: %s", cases[i].name, text);
+      g_assert_true (g_str_has_prefix (text, "HTTP/1.1 400 "));
+      /* One answer, to one request: nothing smuggled through. */
+      g_assert_cmpuint (count_substrings (text, "HTTP/1."), ==, 1);
+    }
+  fl_flag_server_get_stats (server, &stats);
+  /* libsoup refuses "3, 9" by itself; the others are ours. */
+  g_assert_cmpuint (stats.bad_requests, ==, G_N_ELEMENTS (cases) - 1);
+  g_assert_cmpuint (stats.ok, ==, 0);
+  fl_test_spin_until (open_connections (server) == 0, 5000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -504,6 +689,10 @@ main (int    argc,
   g_test_add_func ("/tasks/server/presets", test_presets);
   g_test_add_func ("/tasks/server/bad-listen-address", test_listen_address);
   g_test_add_func ("/tasks/server/stop-with-requests-waiting", test_stop_with_requests_waiting);
+  g_test_add_func ("/tasks/server/idle-connections-are-closed", test_idle_connections_are_closed);
+  g_test_add_func ("/tasks/server/connection-cap", test_connection_cap);
+  g_test_add_func ("/tasks/server/ambiguous-lengths-are-refused",
+                   test_ambiguous_lengths_are_refused);
 
   return g_test_run ();
 }
