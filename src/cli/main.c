@@ -27,6 +27,8 @@ static const FlCliCommand commands[] = {
     fl_cli_loiter_main },
   { "queue", N_("Producers and consumers on a bounded queue: back-pressure made visible"),
     fl_cli_queue_main },
+  { "trace", N_("Run a Python program traced: its futures, tasks and threads, live"),
+    fl_cli_trace_main },
 };
 
 static void
