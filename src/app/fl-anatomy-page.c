@@ -228,8 +228,7 @@ show_view (FlAnatomyPage *self,
   if (fl_timeline_get_trace (self->timeline) == trace)
     return;
   fl_timeline_set_trace (self->timeline, trace);
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (futures),
-                             fl_trace_get_origin (trace));
+  fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
 }
 
 static void

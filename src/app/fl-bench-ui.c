@@ -264,9 +264,8 @@ start_trivial (Bench *b)
         }
     }
   fl_run_commit (b->trivial_run);
-  fl_timeline_set_trace (b->timeline, fl_run_get_trace (b->trivial_run));
-  fl_futures_list_set_model (b->list, G_LIST_MODEL (b->trivial_run),
-                             fl_run_get_start_time (b->trivial_run));
+  fl_timeline_set_spans (b->timeline, fl_run_get_spans (b->trivial_run));
+  fl_futures_list_set_spans (b->list, fl_run_get_spans (b->trivial_run));
 
   root = GTK_WIDGET (b->bench_window);
   b->bench_clock = gtk_widget_get_frame_clock (root);

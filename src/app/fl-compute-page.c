@@ -439,8 +439,8 @@ fl_compute_page_start_run (FlPage      *page,
       g_signal_connect_object (executor, "worker-exited", G_CALLBACK (worker_exited_cb),
                                self, 0);
     }
-  fl_timeline_set_trace (self->timeline, fl_run_get_trace (run));
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (run), fl_run_get_start_time (run));
+  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
+  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
   update_pool_label (self);
 
   switch (cm)

@@ -704,8 +704,8 @@ fl_coroutines_page_start_run (FlPage      *page,
     }
   fl_run_commit (run);
 
-  fl_timeline_set_trace (self->timeline, fl_run_get_trace (run));
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (run), fl_run_get_start_time (run));
+  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
+  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
 
   if (g_str_equal (mode, "gather"))
     fl_gather_async ((FlFuture **) self->futures->pdata, self->futures->len, NULL,

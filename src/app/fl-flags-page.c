@@ -417,6 +417,21 @@ run_completed_cb (FlRun       *run,
   fl_run_chart_add (self->run_chart, fl_run_get_mode (run), title, s.elapsed, self->ideal);
 }
 
+/* A 404 is FINISHED (the script counts it, it is not an error) but it is not a flag. */
+static FlOutcome
+download_outcome (FlFuture *future,
+                  gpointer  user_data)
+{
+  switch (fl_download_status_from_future (future))
+    {
+    case FL_DOWNLOAD_STATUS_NOT_FOUND: return FL_OUTCOME_NOT_FOUND;
+    case FL_DOWNLOAD_STATUS_OK:        return FL_OUTCOME_OK;
+    case FL_DOWNLOAD_STATUS_ERROR:     return FL_OUTCOME_FAILED;
+    case FL_DOWNLOAD_STATUS_CANCELLED: return FL_OUTCOME_CANCELLED;
+    default:                           return FL_OUTCOME_NONE;
+    }
+}
+
 static gboolean
 fl_flags_page_start_run (FlPage      *page,
                          const char  *mode,
@@ -449,6 +464,7 @@ fl_flags_page_start_run (FlPage      *page,
 
   fl_download_session_prepare (concurrency);
   run = fl_run_new (mode, mode_title (mode), make_executor (mode, concurrency));
+  fl_run_set_outcome_func (run, download_outcome, NULL);
   fl_trace_set_metadata (fl_run_get_trace (run), "base-url", base);
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "progress", G_CALLBACK (run_progress_cb), self, 0);
@@ -485,8 +501,8 @@ fl_flags_page_start_run (FlPage      *page,
     }
   fl_run_commit (run);
 
-  fl_timeline_set_trace (self->timeline, fl_run_get_trace (run));
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (run), fl_run_get_start_time (run));
+  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
+  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   {
     g_autofree char *text = g_strdup_printf (_("Downloading %u flags from %s — %s, %u at a time"),

@@ -366,8 +366,8 @@ fl_frozen_page_start_run (FlPage      *page,
   self->stalls_before = monitor != NULL ? fl_loop_monitor_get_n_stalls (monitor) : 0;
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
-  fl_timeline_set_trace (self->timeline, fl_run_get_trace (run));
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (run), fl_run_get_start_time (run));
+  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
+  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
   update_clicks_label (self);
 
   if (g_str_equal (mode, "main-loop"))

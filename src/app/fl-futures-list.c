@@ -12,6 +12,9 @@
 #include <glib/gi18n.h>
 
 #include "fl-futures-list.h"
+#include "fl-format.h"
+#include "fl-palette.h"
+#include "fl-span-model.h"
 #include "fl-timeline.h"
 
 /* FlCellText: one line of text in a cell, sized by characters, never by its text.
@@ -245,7 +248,7 @@ struct _FlListFeed
 static GType
 fl_list_feed_get_item_type (GListModel *model)
 {
-  return FL_TYPE_FUTURE;
+  return FL_TYPE_SPAN_ITEM;
 }
 
 static guint
@@ -404,7 +407,12 @@ struct _FlFuturesList
   FlListFeed         *feed;
   GtkSingleSelection *selection;
   guint               feed_tick;
-  gint64              origin;
+  guint               update_tick;
+  FlSpans            *spans;
+  FlSpanModel        *model;
+  gulong              spans_changed_id;
+  gint64              cursor;       /* -1: now */
+  GHashTable         *bound;        /* GtkListItem, every bound cell */
   guint               n_bound;
 };
 
@@ -419,6 +427,8 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (FlFuturesList, fl_futures_list, GTK_TYPE_WIDGET)
 
 static const char *handler_key = "fl-state-handler";
+
+static void clear_spans (FlFuturesList *self);
 
 char *
 fl_format_state_text (FlFutureState state)
@@ -440,51 +450,50 @@ fl_format_state_text (FlFutureState state)
     }
 }
 
-/* A symbol as well as a colour and a word, so no state depends on colour vision. One label
- * per cell: GTK 4.8 realizes up to 200 rows at once, every widget per cell counts. */
-static const char *
-state_symbol (FlFutureState state)
+/**
+ * fl_format_span_state:
+ *
+ * What the State column says of @span at instant @t: "◌ queued", "▶ running", or its
+ * outcome with the outcome's symbol ("✓ ok", "? not found", "× failed", "⊘ cancelled"), so
+ * no state depends on colour vision and a 404 never reads as a success.
+ *
+ * Returns: (transfer full): translated text
+ */
+char *
+fl_format_span_state (const FlSpan *span,
+                      gint64        t)
 {
-  switch (state)
-    {
-    case FL_FUTURE_PENDING:
-      return "◌";
-    case FL_FUTURE_RUNNING:
-      return "▶";
-    case FL_FUTURE_FINISHED:
-      return "✓";
-    case FL_FUTURE_FAILED:
-      return "✕";
-    case FL_FUTURE_CANCELLED:
-      return "⊘";
-    default:
-      return "?";
-    }
+  FlFutureState state = fl_span_state_at (span, t);
+  FlOutcome outcome = fl_span_outcome_at (span, t);
+
+  if (outcome != FL_OUTCOME_NONE)
+    return g_strconcat (fl_outcome_symbol (outcome), " ", fl_outcome_name (outcome), NULL);
+  if (state == FL_FUTURE_RUNNING)
+    return g_strconcat ("▶ ", _("running"), NULL);
+  return g_strconcat ("◌ ", _("queued"), NULL);
 }
 
-/* The state colours (Okabe–Ito, as the timeline) as text attributes: a state change then
- * only redraws its cell, where a CSS class would restyle it. */
+/* The outcome colours as text attributes (the same palette as the timeline, darkened for
+ * text): a state change then only redraws its cell, where a CSS class would restyle it. */
 static PangoAttrList *
-state_attributes (FlFutureState state)
+state_attributes (FlFutureState state,
+                  FlOutcome     outcome)
 {
-  static PangoAttrList *lists[FL_FUTURE_CANCELLED + 1];
-  static const guint16 rgb[][3] = {
-    { 0x6b, 0x6b, 0x6b },  /* pending */
-    { 0x00, 0x72, 0xb2 },  /* running */
-    { 0x00, 0x7a, 0x5a },  /* finished */
-    { 0xd5, 0x5e, 0x00 },  /* failed */
-    { 0xa1, 0x55, 0x7f },  /* cancelled */
-  };
-  guint i = MIN ((guint) state, G_N_ELEMENTS (lists) - 1);
+  static PangoAttrList *lists[FL_PALETTE_N_KINDS];
+  FlPaletteKind kind = fl_palette_kind (state, outcome);
 
-  if (lists[i] == NULL)
+  if (lists[kind] == NULL)
     {
-      lists[i] = pango_attr_list_new ();
-      pango_attr_list_insert (lists[i], pango_attr_foreground_new (rgb[i][0] * 257,
-                                                                   rgb[i][1] * 257,
-                                                                   rgb[i][2] * 257));
+      GdkRGBA rgba;
+
+      fl_palette_text_color (kind, &rgba);
+      lists[kind] = pango_attr_list_new ();
+      pango_attr_list_insert (lists[kind],
+                              pango_attr_foreground_new ((guint16) (rgba.red * 65535),
+                                                         (guint16) (rgba.green * 65535),
+                                                         (guint16) (rgba.blue * 65535)));
     }
-  return lists[i];
+  return lists[kind];
 }
 
 /* Digits of equal width, as the "numeric" style class gives a label. */
@@ -501,75 +510,53 @@ numeric_attributes (void)
   return attrs;
 }
 
-static char *
-format_offset (gint64 t,
-               gint64 origin)
+static gint64
+now_of (FlFuturesList *self)
 {
-  if (t <= 0)
+  return self->cursor >= 0 ? self->cursor : G_MAXINT64 / 2;
+}
+
+static char *
+format_offset (gint64 t)
+{
+  if (t < 0)
     return g_strdup ("—");
-  return g_strdup_printf (_("%.1f ms"), (t - origin) / 1e3);
+  return fl_format_duration (t);
 }
 
 static char *
 cell_text (FlFuturesList *self,
            Column         col,
-           FlFuture      *future)
+           const FlSpan  *span)
 {
-  FlFutureState state = fl_future_get_state (future);
+  gint64 now = now_of (self);
+  FlFutureState state = fl_span_state_at (span, now);
 
   switch (col)
     {
     case COL_ID:
-      return g_strdup_printf ("%" G_GUINT64_FORMAT, fl_future_get_id (future));
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, span->id);
     case COL_LABEL:
-      return g_strdup (fl_future_get_label (future) ? fl_future_get_label (future) : "");
+      return g_strdup (span->label ? span->label : "");
     case COL_STATE:
-      return fl_format_state_text (state);
+      return fl_format_span_state (span, now);
     case COL_LANE:
-      {
-        FlLaneKind kind = fl_future_get_lane_kind (future);
-
-        switch (kind)
-          {
-          case FL_LANE_THREAD:
-            return g_strdup_printf (_("thread %d"), fl_future_get_lane (future));
-          case FL_LANE_PROCESS:
-            return g_strdup_printf (_("process %d"), fl_future_get_lane (future));
-          case FL_LANE_MAIN_LOOP:
-            return g_strdup (_("main loop"));
-          case FL_LANE_CALLER:
-            return g_strdup (_("caller"));
-          case FL_LANE_NONE:
-          default:
-            return g_strdup ("—");
-          }
-      }
+      if (span->lane_kind == FL_LANE_NONE || span->started < 0 || span->started > now)
+        return g_strdup ("—");
+      return fl_lane_name (span->lane_kind, span->lane);
     case COL_QUEUED:
-      return format_offset (fl_future_get_queued_time (future), self->origin);
+      return format_offset (span->queued);
     case COL_STARTED:
-      return format_offset (fl_future_get_started_time (future), self->origin);
+      return format_offset (span->started >= 0 && span->started <= now ? span->started : -1);
     case COL_DURATION:
-      {
-        gint64 start = fl_future_get_started_time (future);
-        gint64 end = fl_future_get_finished_time (future);
-
-        if (start <= 0 || end <= 0)
-          return g_strdup ("—");
-        return g_strdup_printf (_("%.1f ms"), (end - start) / 1e3);
-      }
+      if (span->started < 0 || span->finished < 0 || span->finished > now)
+        return g_strdup ("—");
+      return fl_format_duration (span->finished - span->started);
     case COL_BYTES:
-      {
-        guint64 bytes = fl_future_get_bytes (future);
-
-        return bytes > 0 ? g_format_size (bytes) : g_strdup ("—");
-      }
+      return span->bytes > 0 && FL_FUTURE_STATE_IS_TERMINAL (state)
+             ? g_format_size (span->bytes) : g_strdup ("—");
     case COL_ERROR:
-      {
-        const GError *error = FL_FUTURE_STATE_IS_TERMINAL (state)
-                              ? fl_future_peek_error (future) : NULL;
-
-        return g_strdup (error != NULL ? error->message : "");
-      }
+      return g_strdup (state == FL_FUTURE_FAILED && span->error != NULL ? span->error : "");
     case N_COLS:
     default:
       g_assert_not_reached ();
@@ -581,32 +568,26 @@ update_cell (GtkListItem *item)
 {
   FlFuturesList *self = g_object_get_data (G_OBJECT (item), "fl-list");
   Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "fl-column"));
-  FlFuture *future = gtk_list_item_get_item (item);
+  FlSpanItem *span_item = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
   g_autofree char *text = NULL;
+  const FlSpan *span;
 
-  if (future == NULL || child == NULL)
+  if (span_item == NULL || child == NULL)
     return;
-  text = cell_text (self, col, future);
+  span = fl_span_item_get_span (span_item);
+  text = cell_text (self, col, span);
   /* A cell's size does not depend on its text: setting it only redraws the cell, where a
    * GtkLabel would queue a resize of the row and a measure of the whole column. */
+  fl_cell_text_set_text (FL_CELL_TEXT (child), text);
   if (col == COL_STATE)
-    {
-      FlFutureState state = fl_future_get_state (future);
-      g_autofree char *with_symbol = g_strconcat (state_symbol (state), " ", text, NULL);
-
-      fl_cell_text_set_text (FL_CELL_TEXT (child), with_symbol);
-      fl_cell_text_set_attributes (FL_CELL_TEXT (child), state_attributes (state));
-    }
-  else
-    {
-      fl_cell_text_set_text (FL_CELL_TEXT (child), text);
-    }
+    fl_cell_text_set_attributes (FL_CELL_TEXT (child),
+                                 state_attributes (fl_span_state_at (span, now_of (self)),
+                                                   fl_span_outcome_at (span, now_of (self))));
 }
 
 static void
-state_notify_cb (FlFuture    *future,
-                 GParamSpec  *pspec,
+span_changed_cb (FlSpanItem  *span_item,
                  GtkListItem *item)
 {
   update_cell (item);
@@ -672,15 +653,16 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          FlFuturesList            *self)
 {
-  FlFuture *future = gtk_list_item_get_item (item);
+  FlSpanItem *span_item = gtk_list_item_get_item (item);
   Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "fl-column"));
   gulong handler;
 
   update_cell (item);
+  g_hash_table_add (self->bound, item);
   /* Only cells that can change listen, and only while bound. */
   if (col == COL_ID || col == COL_LABEL || col == COL_QUEUED)
     return;
-  handler = g_signal_connect (future, "notify::state", G_CALLBACK (state_notify_cb), item);
+  handler = g_signal_connect (span_item, "changed", G_CALLBACK (span_changed_cb), item);
   g_object_set_data (G_OBJECT (item), handler_key, GSIZE_TO_POINTER (handler));
   self->n_bound++;
 }
@@ -690,12 +672,13 @@ unbind_cb (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            FlFuturesList            *self)
 {
-  FlFuture *future = gtk_list_item_get_item (item);
+  FlSpanItem *span_item = gtk_list_item_get_item (item);
   gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), handler_key));
 
+  g_hash_table_remove (self->bound, item);
   if (handler != 0)
     {
-      g_signal_handler_disconnect (future, handler);
+      g_signal_handler_disconnect (span_item, handler);
       g_object_set_data (G_OBJECT (item), handler_key, NULL);
       self->n_bound--;
     }
@@ -704,29 +687,24 @@ unbind_cb (GtkSignalListItemFactory *factory,
 static gint64
 sort_key (FlFuturesList *self,
           Column         col,
-          FlFuture      *f)
+          const FlSpan  *span)
 {
   switch (col)
     {
     case COL_ID:
-      return (gint64) fl_future_get_id (f);
+      return (gint64) span->id;
     case COL_STATE:
-      return fl_future_get_state (f);
+      return fl_palette_kind (span->state, span->outcome);
     case COL_LANE:
-      return fl_future_get_lane_kind (f) * 100000 + fl_future_get_lane (f);
+      return span->lane_kind * 100000 + span->lane;
     case COL_QUEUED:
-      return fl_future_get_queued_time (f);
+      return span->queued;
     case COL_STARTED:
-      return fl_future_get_started_time (f);
+      return span->started;
     case COL_DURATION:
-      {
-        gint64 start = fl_future_get_started_time (f);
-        gint64 end = fl_future_get_finished_time (f);
-
-        return start > 0 && end > 0 ? end - start : -1;
-      }
+      return span->started >= 0 && span->finished >= 0 ? span->finished - span->started : -1;
     case COL_BYTES:
-      return (gint64) fl_future_get_bytes (f);
+      return (gint64) span->bytes;
     case COL_LABEL:
     case COL_ERROR:
     case N_COLS:
@@ -742,18 +720,19 @@ compare_cb (gconstpointer a,
 {
   FlFuturesList *self = g_object_get_data (G_OBJECT (data), "fl-list");
   Column col = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (data), "fl-column"));
-  FlFuture *fa = (FlFuture *) a, *fb = (FlFuture *) b;
+  const FlSpan *sa = fl_span_item_get_span ((FlSpanItem *) a);
+  const FlSpan *sb = fl_span_item_get_span ((FlSpanItem *) b);
 
   if (col == COL_LABEL || col == COL_ERROR)
     {
-      g_autofree char *ta = cell_text (self, col, fa);
-      g_autofree char *tb = cell_text (self, col, fb);
+      g_autofree char *ta = cell_text (self, col, sa);
+      g_autofree char *tb = cell_text (self, col, sb);
 
       return g_utf8_collate (ta, tb);
     }
   else
     {
-      gint64 ka = sort_key (self, col, fa), kb = sort_key (self, col, fb);
+      gint64 ka = sort_key (self, col, sa), kb = sort_key (self, col, sb);
 
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     }
@@ -837,9 +816,11 @@ fl_futures_list_dispose (GObject *object)
   if (self->feed_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->feed_tick);
   self->feed_tick = 0;
+  clear_spans (self);
   if (self->sorted != NULL)
     g_signal_handlers_disconnect_by_data (self->sorted, self);
   g_clear_object (&self->selection);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_object (&self->feed);
   g_clear_object (&self->sorted);
 
@@ -887,6 +868,8 @@ static void
 fl_futures_list_init (FlFuturesList *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cursor = -1;
+  self->bound = g_hash_table_new (NULL, NULL);
 
   add_column (self, COL_ID, _("ID"), FALSE);
   add_column (self, COL_LABEL, _("Label"), TRUE);
@@ -917,21 +900,123 @@ fl_futures_list_new (void)
   return g_object_new (FL_TYPE_FUTURES_LIST, NULL);
 }
 
+static gboolean
+update_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  FlFuturesList *self = FL_FUTURES_LIST (widget);
+
+  /* The fold is shared: whichever view ticks first folds, every listener hears it. */
+  fl_spans_update (self->spans);
+  if (!fl_spans_is_idle (self->spans))
+    return G_SOURCE_CONTINUE;
+  self->update_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_update_tick (FlFuturesList *self)
+{
+  if (self->update_tick == 0 && self->spans != NULL && !fl_spans_is_idle (self->spans))
+    self->update_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_tick_cb,
+                                                      NULL, NULL);
+}
+
+static void
+spans_changed_cb (FlSpans       *spans,
+                  guint          first_new,
+                  const guint   *touched,
+                  guint          n_touched,
+                  FlFuturesList *self)
+{
+  ensure_update_tick (self);
+}
+
+static void
+clear_spans (FlFuturesList *self)
+{
+  if (self->update_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->update_tick);
+  self->update_tick = 0;
+  g_clear_signal_handler (&self->spans_changed_id, self->spans);
+  g_clear_object (&self->model);
+  g_clear_object (&self->spans);
+}
+
 /**
- * fl_futures_list_set_model:
- * @futures: (nullable): a list of #FlFuture
- * @origin_us: monotonic time the queued/started columns count from
+ * fl_futures_list_set_spans:
+ * @spans: (nullable): the spans to show, one row per future
+ *
+ * Shows @spans and follows their updates (folding the trace on each frame while anything
+ * is unfinished, which every other view of the same spans then also sees).
  */
 void
-fl_futures_list_set_model (FlFuturesList *self,
-                           GListModel    *futures,
-                           gint64         origin_us)
+fl_futures_list_set_spans (FlFuturesList *self,
+                           FlSpans       *spans)
+{
+  g_return_if_fail (FL_IS_FUTURES_LIST (self));
+  g_return_if_fail (spans == NULL || FL_IS_SPANS (spans));
+
+  if (spans == self->spans)
+    return;
+  clear_spans (self);
+  fl_list_feed_restart (self->feed);
+  if (spans != NULL)
+    {
+      self->spans = g_object_ref (spans);
+      fl_spans_update (spans);
+      self->model = fl_span_model_new (spans, TRUE);
+      self->spans_changed_id = g_signal_connect (spans, "changed",
+                                                 G_CALLBACK (spans_changed_cb), self);
+      ensure_update_tick (self);
+    }
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (self->model));
+}
+
+/**
+ * fl_futures_list_get_spans:
+ *
+ * Returns: (transfer none) (nullable): the spans shown
+ */
+FlSpans *
+fl_futures_list_get_spans (FlFuturesList *self)
+{
+  g_return_val_if_fail (FL_IS_FUTURES_LIST (self), NULL);
+  return self->spans;
+}
+
+/**
+ * fl_futures_list_set_cursor:
+ * @t: µs from the run's origin to show the states at, or -1 for "now"
+ *
+ * Each row then shows its future as it was at @t (the time cursor).
+ */
+void
+fl_futures_list_set_cursor (FlFuturesList *self,
+                            gint64         t)
 {
   g_return_if_fail (FL_IS_FUTURES_LIST (self));
 
-  self->origin = origin_us;
-  fl_list_feed_restart (self->feed);
-  gtk_sort_list_model_set_model (self->sorted, futures);
+  if (self->cursor == t)
+    return;
+  self->cursor = t;
+  /* Only bound cells show text: they re-read their span at the new instant. */
+  {
+    GHashTableIter iter;
+    gpointer item;
+
+    g_hash_table_iter_init (&iter, self->bound);
+    while (g_hash_table_iter_next (&iter, &item, NULL))
+      update_cell (item);
+  }
+}
+
+gint64
+fl_futures_list_get_cursor (FlFuturesList *self)
+{
+  g_return_val_if_fail (FL_IS_FUTURES_LIST (self), -1);
+  return self->cursor;
 }
 
 GListModel *
@@ -939,7 +1024,7 @@ fl_futures_list_get_model (FlFuturesList *self)
 {
   g_return_val_if_fail (FL_IS_FUTURES_LIST (self), NULL);
 
-  /* Every future in the order shown; the view itself may still be feeding its rows in. */
+  /* Every row in the order shown; the view itself may still be feeding its rows in. */
   return G_LIST_MODEL (self->sorted);
 }
 
@@ -951,9 +1036,9 @@ fl_futures_list_select (FlFuturesList *self,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(FlFuture) f = g_list_model_get_item (G_LIST_MODEL (self->sorted), i);
+      g_autoptr(FlSpanItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), i);
 
-      if (fl_future_get_id (f) == future_id)
+      if (fl_span_item_get_span (item)->id == future_id)
         {
           if (i >= g_list_model_get_n_items (G_LIST_MODEL (self->feed)))
             fl_list_feed_flush (self->feed);
@@ -971,9 +1056,38 @@ fl_futures_list_select (FlFuturesList *self,
 guint64
 fl_futures_list_get_selected (FlFuturesList *self)
 {
-  FlFuture *f = gtk_single_selection_get_selected_item (self->selection);
+  FlSpanItem *item = gtk_single_selection_get_selected_item (self->selection);
 
-  return f != NULL ? fl_future_get_id (f) : 0;
+  return item != NULL ? fl_span_item_get_span (item)->id : 0;
+}
+
+/**
+ * fl_futures_list_describe_row:
+ * @position: a row of fl_futures_list_get_model()
+ *
+ * The row as its cells show it, tab-separated (for tests and accessibility).
+ *
+ * Returns: (transfer full) (nullable): the text
+ */
+char *
+fl_futures_list_describe_row (FlFuturesList *self,
+                              guint          position)
+{
+  g_autoptr(FlSpanItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  GString *out;
+
+  if (item == NULL)
+    return NULL;
+  out = g_string_new (NULL);
+  for (Column col = 0; col < N_COLS; col++)
+    {
+      g_autofree char *text = cell_text (self, col, fl_span_item_get_span (item));
+
+      if (col > 0)
+        g_string_append_c (out, '\t');
+      g_string_append (out, text);
+    }
+  return g_string_free (out, FALSE);
 }
 
 /**

@@ -14,10 +14,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlFuturesList, fl_futures_list, FL, FUTURES_LIST, GtkWidget)
 
 GtkWidget *fl_futures_list_new          (void);
-void       fl_futures_list_set_model    (FlFuturesList *self,
-                                         GListModel    *futures,
-                                         gint64         origin_us);
+void       fl_futures_list_set_spans    (FlFuturesList *self,
+                                         FlSpans       *spans);
+FlSpans   *fl_futures_list_get_spans    (FlFuturesList *self);
 GListModel*fl_futures_list_get_model    (FlFuturesList *self);
+void       fl_futures_list_set_cursor   (FlFuturesList *self,
+                                         gint64         t);
+gint64     fl_futures_list_get_cursor   (FlFuturesList *self);
+char      *fl_futures_list_describe_row (FlFuturesList *self,
+                                         guint          position);
 void       fl_futures_list_select       (FlFuturesList *self,
                                          guint64        future_id);
 guint64    fl_futures_list_get_selected (FlFuturesList *self);
@@ -26,5 +31,7 @@ guint      fl_futures_list_get_n_bound  (FlFuturesList *self);
 GtkAdjustment *fl_futures_list_get_vadjustment (FlFuturesList *self);
 
 char      *fl_format_state_text         (FlFutureState  state);
+char      *fl_format_span_state         (const FlSpan  *span,
+                                         gint64         t);
 
 G_END_DECLS

@@ -502,14 +502,13 @@ fl_queue_page_start_run (FlPage      *page,
 
   /* The new origin first: rows are bound when the futures arrive in the store. */
   g_list_store_remove_all (self->futures);
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (self->futures),
-                             fl_trace_get_origin (self->trace));
   {
     GPtrArray *futures = fl_pipeline_get_futures (pipeline);
 
     g_list_store_splice (self->futures, 0, 0, futures->pdata, futures->len);
   }
   fl_timeline_set_trace (self->timeline, self->trace);
+  fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
   set_shape_sensitive (self, FALSE);
   gtk_label_set_text (self->verdict_label,
                       _("When the run ends, the page checks every item: produced, consumed, "
@@ -624,8 +623,7 @@ fl_queue_page_init (FlQueuePage *self)
   self->futures = g_list_store_new (FL_TYPE_FUTURE);
   self->trace = fl_trace_new ("queue");
   fl_timeline_set_trace (self->timeline, self->trace);
-  fl_futures_list_set_model (self->futures_list, G_LIST_MODEL (self->futures),
-                             fl_trace_get_origin (self->trace));
+  fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
   gtk_drawing_area_set_draw_func (self->fill_area, draw_fill, self, NULL);
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-queue-page.c"), "source",
                         _("Source"));

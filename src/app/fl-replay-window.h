@@ -6,7 +6,8 @@
 
 #include <adwaita.h>
 
-#include "futures-lab-engine.h"
+#include "fl-futures-list.h"
+#include "fl-run.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +18,8 @@ FlReplayWindow *fl_replay_window_open      (GtkApplication  *application,
                                             GFile           *file,
                                             GError         **error);
 FlTrace        *fl_replay_window_get_trace (FlReplayWindow  *self);
-GListModel     *fl_replay_window_get_rows  (FlReplayWindow  *self);
+FlRun          *fl_replay_window_get_run   (FlReplayWindow  *self);
+FlFuturesList  *fl_replay_window_get_list  (FlReplayWindow  *self);
 const char     *fl_replay_window_get_info  (FlReplayWindow  *self);
-char           *fl_replay_row_describe     (gpointer         row);
 
 G_END_DECLS

@@ -14,6 +14,9 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "fl-format.h"
+#include "fl-futures-list.h"
+#include "fl-palette.h"
 #include "fl-timeline.h"
 
 #define GUTTER       120.0
@@ -21,20 +24,6 @@
 #define MAX_LANE_H   30.0
 #define MIN_LANE_H   4.0
 #define QUEUE_DETAIL 300    /* draw queued segments when a lane shows fewer bars */
-
-typedef struct
-{
-  guint64     id;
-  gint64      submit;   /* relative to the trace origin */
-  gint64      start;    /* -1 until started */
-  gint64      finish;   /* -1 until done */
-  const char *label;    /* owned by the trace */
-  const char *error;
-  guint64     bytes;
-  gint32      lane;
-  guint8      lane_kind;
-  guint8      state;
-} Span;
 
 typedef struct
 {
@@ -49,16 +38,13 @@ struct _FlTimeline
 {
   GtkWidget   parent_instance;
 
-  FlTrace    *trace;
+  FlSpans    *spans;
+  gulong      changed_id;
   gint64      origin;
-  guint       n_read;
-  GArray     *spans;        /* Span */
-  GHashTable *by_id;        /* future id -> span index + 1 */
   GArray     *lanes;        /* Lane, sorted: main loop, threads, processes, caller */
   GArray     *loop_slots;   /* span index + 1 running in each main-loop row, or 0 */
-  guint       n_started;
-  guint       n_done;
-  gint64      last_event;
+  GArray     *placed;       /* guint8 per span: its row + 1 once it is in a lane */
+  gint64      cursor;       /* µs from the origin, or -1 */
 
   guint       tick_id;
   gboolean    follow;
@@ -78,6 +64,7 @@ enum {
   PROP_FOLLOW,
   PROP_SELECTED,
   PROP_MAX_LANE_HEIGHT,
+  PROP_CURSOR,
   N_PROPS
 };
 
@@ -90,45 +77,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FlTimeline, fl_timeline, GTK_TYPE_WIDGET)
-
-static gboolean high_contrast_palette;
-
-/**
- * fl_state_color_set_high_contrast:
- *
- * Switches every state colour between Okabe–Ito and a saturated high-contrast set (for a
- * washed-out projector). Widgets drawing with fl_state_color() need a redraw afterwards.
- */
-void
-fl_state_color_set_high_contrast (gboolean high_contrast)
-{
-  high_contrast_palette = !!high_contrast;
-}
-
-void
-fl_state_color (FlFutureState  state,
-                GdkRGBA       *rgba)
-{
-  /* Okabe–Ito: distinguishable with every common colour-vision deficiency. */
-  static const GdkRGBA colors[] = {
-    [FL_FUTURE_PENDING]   = { 0.60, 0.60, 0.60, 1.0 },   /* grey */
-    [FL_FUTURE_RUNNING]   = { 0.337, 0.706, 0.914, 1.0 }, /* sky blue */
-    [FL_FUTURE_FINISHED]  = { 0.0, 0.620, 0.451, 1.0 },  /* bluish green */
-    [FL_FUTURE_FAILED]    = { 0.835, 0.369, 0.0, 1.0 },  /* vermillion */
-    [FL_FUTURE_CANCELLED] = { 0.800, 0.475, 0.655, 1.0 }, /* reddish purple */
-  };
-  /* Saturated, and apart in lightness as well as hue, so they survive a projector. */
-  static const GdkRGBA high_contrast[] = {
-    [FL_FUTURE_PENDING]   = { 0.45, 0.45, 0.45, 1.0 },   /* mid grey */
-    [FL_FUTURE_RUNNING]   = { 1.0, 0.70, 0.0, 1.0 },     /* amber */
-    [FL_FUTURE_FINISHED]  = { 0.0, 0.33, 0.85, 1.0 },    /* strong blue */
-    [FL_FUTURE_FAILED]    = { 0.86, 0.0, 0.0, 1.0 },     /* red */
-    [FL_FUTURE_CANCELLED] = { 0.62, 0.0, 0.75, 1.0 },    /* magenta */
-  };
-  const GdkRGBA *table = high_contrast_palette ? high_contrast : colors;
-
-  *rgba = table[MIN ((guint) state, G_N_ELEMENTS (colors) - 1)];
-}
 
 static int
 lane_order (guint8 kind)
@@ -182,33 +130,11 @@ clear_lanes (FlTimeline *self)
   find_lane (self, FL_LANE_MAIN_LOOP, 0);
 }
 
-static Span *
-lookup_span (FlTimeline *self,
-             guint64     id,
-             gboolean    create)
+static inline const FlSpan *
+span_of (FlTimeline *self,
+         guint       index)
 {
-  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->by_id, &id));
-  Span span = { id, 0, -1, -1, NULL, NULL, 0, -1, FL_LANE_NONE, FL_FUTURE_PENDING };
-  Span *s;
-
-  if (index != 0)
-    return &g_array_index (self->spans, Span, index - 1);
-  if (!create)
-    return NULL;
-  g_array_append_val (self->spans, span);
-  s = &g_array_index (self->spans, Span, self->spans->len - 1);
-  g_hash_table_insert (self->by_id, &s->id, GUINT_TO_POINTER (self->spans->len));
-  return s;
-}
-
-static void
-rehash (FlTimeline *self)
-{
-  /* The keys point into the spans array; after it grows they must be re-pointed. */
-  g_hash_table_remove_all (self->by_id);
-  for (guint i = 0; i < self->spans->len; i++)
-    g_hash_table_insert (self->by_id, &g_array_index (self->spans, Span, i).id,
-                         GUINT_TO_POINTER (i + 1));
+  return fl_spans_get (self->spans, index);
 }
 
 static gint32
@@ -221,7 +147,7 @@ take_loop_slot (FlTimeline *self,
     {
       guint occupant = g_array_index (self->loop_slots, guint, slot);
 
-      if (occupant == 0 || g_array_index (self->spans, Span, occupant - 1).finish >= 0)
+      if (occupant == 0 || span_of (self, occupant - 1)->finished >= 0)
         break;
     }
   if (slot == self->loop_slots->len)
@@ -230,96 +156,70 @@ take_loop_slot (FlTimeline *self,
   return (gint32) slot;
 }
 
-static gboolean
-ingest (FlTimeline *self)
+/* Puts a span that has started into its lane (lanes keep their spans in start order). */
+static void
+place (FlTimeline *self,
+       guint       index)
 {
-  guint n;
-  gboolean changed = FALSE;
-  FlTraceEvent ev;
+  const FlSpan *s = span_of (self, index);
+  gint32 row = s->lane;
+  Lane *lane;
+  guint li;
 
-  if (self->trace == NULL)
-    return FALSE;
-
-  n = fl_trace_get_n_events (self->trace);
-  if (n > self->n_read)
+  if (index >= self->placed->len)
+    g_array_set_size (self->placed, MAX (index + 1, self->placed->len * 2));
+  if (!g_array_index (self->placed, guint8, index))
     {
-      /* Reserve room first so span pointers and hash keys stay valid while reading. */
-      guint before = self->spans->len;
-      gpointer old_data = self->spans->data;
-
-      g_array_set_size (self->spans, before + (n - self->n_read));
-      g_array_set_size (self->spans, before);
-      if (self->spans->data != old_data)
-        rehash (self);
+      if (s->started < 0)
+        return;
+      /* Tasks on the loop share the one main-loop lane; overlapping ones get a row of
+       * their own (the first free one) so they do not hide each other. */
+      if (s->lane_kind == FL_LANE_MAIN_LOOP)
+        row = take_loop_slot (self, index);
+      li = find_lane (self, s->lane_kind, row);   /* may grow the array: index after */
+      lane = &g_array_index (self->lanes, Lane, li);
+      g_array_append_val (lane->spans, index);
+      g_array_index (self->placed, guint8, index) = 1 + (guint8) MIN (row, 254);
+      if (s->lane_kind == FL_LANE_MAIN_LOOP)
+        g_array_index (self->loop_slots, guint, row) = index + 1;
     }
-
-  for (; self->n_read < n; self->n_read++)
+  if (s->finished >= 0 && s->started >= 0)
     {
-      Span *s;
-
-      if (!fl_trace_get_event (self->trace, self->n_read, &ev))
-        break;
-      changed = TRUE;
-      ev.time_us -= self->origin;
-      self->last_event = MAX (self->last_event, ev.time_us);
-      s = lookup_span (self, ev.future_id, TRUE);
-      switch (ev.kind)
-        {
-        case FL_TRACE_SUBMIT:
-          s->submit = ev.time_us;
-          s->label = ev.text;
-          break;
-        case FL_TRACE_START:
-          {
-            guint li;
-
-            /* Async jobs share the main loop: give each concurrent one a row of its own
-             * (the first free one), so overlapping tasks do not hide each other. */
-            if (ev.lane_kind == FL_LANE_MAIN_LOOP)
-              ev.lane = take_loop_slot (self, s - (Span *) (gpointer) self->spans->data);
-            li = find_lane (self, ev.lane_kind, ev.lane);
-            guint index = s - (Span *) (gpointer) self->spans->data;
-            Lane *lane = &g_array_index (self->lanes, Lane, li);
-
-            s->start = ev.time_us;
-            s->lane = ev.lane;
-            s->lane_kind = ev.lane_kind;
-            s->state = FL_FUTURE_RUNNING;
-            g_array_append_val (lane->spans, index);
-            self->n_started++;
-          }
-          break;
-        case FL_TRACE_FINISH:
-        default:
-          s->finish = ev.time_us;
-          s->state = ev.state;
-          s->bytes = ev.bytes;
-          if (ev.state == FL_FUTURE_FAILED)
-            s->error = ev.text;
-          if (s->start < 0 && ev.lane_kind != FL_LANE_NONE && ev.lane >= 0
-              && ev.state != FL_FUTURE_CANCELLED)
-            s->start = ev.time_us;
-          if (s->start >= 0 && s->lane_kind != FL_LANE_NONE)
-            {
-              guint li = find_lane (self, s->lane_kind, s->lane);
-              Lane *lane = &g_array_index (self->lanes, Lane, li);
-
-              lane->max_duration = MAX (lane->max_duration, s->finish - s->start);
-            }
-          self->n_done++;
-          break;
-        }
+      row = s->lane_kind == FL_LANE_MAIN_LOOP ? g_array_index (self->placed, guint8, index) - 1
+                                              : s->lane;
+      li = find_lane (self, s->lane_kind, row);
+      lane = &g_array_index (self->lanes, Lane, li);
+      lane->max_duration = MAX (lane->max_duration, s->finished - s->started);
     }
-  return changed;
+}
+
+static void
+spans_changed_cb (FlSpans     *spans,
+                  guint        first_new,
+                  const guint *touched,
+                  guint        n_touched,
+                  FlTimeline  *self)
+{
+  for (guint i = 0; i < n_touched; i++)
+    place (self, touched[i]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+is_live (FlTimeline *self)
+{
+  return self->spans != NULL && !fl_spans_is_idle (self->spans);
 }
 
 static gint64
 run_end (FlTimeline *self)
 {
+  gint64 last = self->spans != NULL ? fl_spans_get_last_time (self->spans) : 0;
+
   /* While anything is unfinished the run is alive: its end is now. */
-  if (self->n_done < self->spans->len)
-    return MAX (self->last_event, g_get_monotonic_time () - self->origin);
-  return self->last_event;
+  if (is_live (self))
+    return MAX (last, g_get_monotonic_time () - self->origin);
+  return last;
 }
 
 static void
@@ -337,9 +237,9 @@ tick_cb (GtkWidget     *widget,
          gpointer       user_data)
 {
   FlTimeline *self = FL_TIMELINE (widget);
-  gboolean changed = ingest (self);
 
-  if (changed || (self->follow && self->n_done < self->spans->len))
+  /* The fold is shared: whichever view ticks first folds, every listener hears it. */
+  if (self->spans != NULL && !fl_spans_update (self->spans) && self->follow && is_live (self))
     gtk_widget_queue_draw (widget);
   return G_SOURCE_CONTINUE;
 }
@@ -353,19 +253,6 @@ lane_height (FlTimeline *self,
   return CLAMP (h, MIN_LANE_H, MAX (self->max_lane_h, MIN_LANE_H));
 }
 
-static char *
-format_time (gint64 us,
-             gint64 step)
-{
-  if (step >= G_USEC_PER_SEC)
-    return g_strdup_printf (_("%.0f s"), us / 1e6);
-  if (step >= 100000)
-    return g_strdup_printf (_("%.1f s"), us / 1e6);
-  if (step >= 1000)
-    return g_strdup_printf (_("%.0f ms"), us / 1e3);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " µs"), us);
-}
-
 static void
 draw_text (cairo_t     *cr,
            PangoLayout *layout,
@@ -376,25 +263,6 @@ draw_text (cairo_t     *cr,
   pango_layout_set_text (layout, text, -1);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
-}
-
-static const char *
-lane_kind_title (guint8 kind)
-{
-  switch (kind)
-    {
-    case FL_LANE_MAIN_LOOP:
-      return _("main loop");
-    case FL_LANE_THREAD:
-      return _("thread");
-    case FL_LANE_PROCESS:
-      return _("process");
-    case FL_LANE_CALLER:
-      return _("caller");
-    case FL_LANE_NONE:
-    default:
-      return _("not run");
-    }
 }
 
 static void
@@ -431,7 +299,7 @@ draw_axis (FlTimeline  *self,
       cairo_rectangle (cr, floor (x), AXIS_H, 1, height - AXIS_H);
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
-      text = format_time (t, step);
+      text = fl_format_axis (t, step);
       draw_text (cr, layout, text, x + 3, 22);
     }
 }
@@ -448,7 +316,7 @@ flush_column (cairo_t *cr,
 
   if (col < 0)
     return;
-  fl_state_color (state, &c);
+  fl_palette_color (state, &c);
   gdk_cairo_set_source_rgba (cr, &c);
   cairo_rectangle (cr, col, y, 1, h);
   cairo_fill (cr);
@@ -456,22 +324,19 @@ flush_column (cairo_t *cr,
 }
 
 static int
-state_rank (int state)
+kind_rank (int kind)
 {
-  /* What a merged column shows: the most telling state among its bars. */
-  switch (state)
+  /* What a merged column shows: the most telling kind among its bars. */
+  switch (kind)
     {
-    case FL_FUTURE_FAILED:
-      return 4;
-    case FL_FUTURE_CANCELLED:
-      return 3;
-    case FL_FUTURE_RUNNING:
-      return 2;
-    case FL_FUTURE_FINISHED:
-      return 1;
-    case FL_FUTURE_PENDING:
-    default:
-      return 0;
+    case FL_PALETTE_FAILED:    return 6;
+    case FL_PALETTE_NOT_FOUND: return 5;
+    case FL_PALETTE_CANCELLED: return 4;
+    case FL_PALETTE_RUNNING:   return 3;
+    case FL_PALETTE_MARK:      return 2;
+    case FL_PALETTE_OK:        return 1;
+    case FL_PALETTE_QUEUED:
+    default:                   return 0;
     }
 }
 
@@ -485,15 +350,14 @@ first_visible (FlTimeline *self,
   guint lo = 0, hi = lane->spans->len;
 
   while (lane->first_open < lane->spans->len
-         && g_array_index (self->spans, Span,
-                           g_array_index (lane->spans, guint, lane->first_open)).finish >= 0)
+         && span_of (self, g_array_index (lane->spans, guint, lane->first_open))->finished >= 0)
     lane->first_open++;
   while (lo < hi)
     {
       guint mid = (lo + hi) / 2;
-      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, mid));
+      const FlSpan *s = span_of (self, g_array_index (lane->spans, guint, mid));
 
-      if (s->start < bound)
+      if (s->started < bound)
         lo = mid + 1;
       else
         hi = mid;
@@ -518,17 +382,18 @@ draw_lane (FlTimeline *self,
   guint n_lane_visible = 0;
   guint from = first_visible (self, lane);
   gboolean detail;
-  Span *selected = NULL;
+  const FlSpan *selected = NULL;
+  gint64 at = self->cursor >= 0 ? self->cursor : G_MAXINT64 / 2;
 
   /* count first, to decide whether queued segments are worth drawing */
   for (guint i = from; i < lane->spans->len; i++)
     {
-      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, i));
+      const FlSpan *s = span_of (self, g_array_index (lane->spans, guint, i));
 
-      if (s->start > view_end)
+      if (s->started > view_end)
         break;
       /* the search bound is the lane's longest span: skip the ones that end before view */
-      if (s->finish >= 0 && s->finish < self->view_start)
+      if (s->finished >= 0 && s->finished < self->view_start)
         continue;
       n_lane_visible++;
     }
@@ -537,28 +402,29 @@ draw_lane (FlTimeline *self,
 
   for (guint i = from; i < lane->spans->len; i++)
     {
-      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, i));
-      gint64 end = s->finish >= 0 ? s->finish : now;
+      const FlSpan *s = span_of (self, g_array_index (lane->spans, guint, i));
+      gint64 end = s->finished >= 0 ? s->finished : now;
+      FlPaletteKind kind = fl_palette_kind_of_span (s, at);
       double x0, x1;
       GdkRGBA c;
 
-      if (s->start > view_end)
+      if (s->started > view_end)
         break;
       if (end < self->view_start)
         continue;
 
-      x0 = GUTTER + (s->start - self->view_start) * scale;
+      x0 = GUTTER + (s->started - self->view_start) * scale;
       x1 = GUTTER + (end - self->view_start) * scale;
       if (s->id == self->selected)
         selected = s;
 
-      if (detail && s->submit < s->start)
+      if (detail && s->queued < s->started)
         {
-          double q0 = MAX (GUTTER, GUTTER + (s->submit - self->view_start) * scale);
+          double q0 = MAX (GUTTER, GUTTER + (s->queued - self->view_start) * scale);
 
           if (x0 - q0 >= 2)
             {
-              fl_state_color (FL_FUTURE_PENDING, &c);
+              fl_palette_color (FL_PALETTE_QUEUED, &c);
               gdk_cairo_set_source_rgba (cr, &c);
               cairo_rectangle (cr, q0, y + h * 0.42, x0 - q0, MAX (1, h * 0.16));
               cairo_fill (cr);
@@ -575,16 +441,16 @@ draw_lane (FlTimeline *self,
             {
               flush_column (cr, col, col_state, bar_y, bar_h, &self->stats.n_rects);
               col = c0;
-              col_state = s->state;
+              col_state = kind;
             }
-          else if (state_rank (s->state) > state_rank (col_state))
-            col_state = s->state;
+          else if (kind_rank (kind) > kind_rank (col_state))
+            col_state = kind;
           continue;
         }
 
       flush_column (cr, col, col_state, bar_y, bar_h, &self->stats.n_rects);
       col = -1;
-      fl_state_color (s->state, &c);
+      fl_palette_color (kind, &c);
       gdk_cairo_set_source_rgba (cr, &c);
       cairo_rectangle (cr, x0, bar_y, x1 - x0 - (x1 - x0 > 3 ? 1 : 0), bar_h);
       cairo_fill (cr);
@@ -594,8 +460,8 @@ draw_lane (FlTimeline *self,
 
   if (selected != NULL)
     {
-      gint64 end = selected->finish >= 0 ? selected->finish : now;
-      double x0 = MAX (GUTTER, GUTTER + (selected->start - self->view_start) * scale);
+      gint64 end = selected->finished >= 0 ? selected->finished : now;
+      double x0 = MAX (GUTTER, GUTTER + (selected->started - self->view_start) * scale);
       double x1 = MIN (width, GUTTER + (end - self->view_start) * scale);
 
       cairo_set_line_width (cr, 2);
@@ -607,6 +473,32 @@ draw_lane (FlTimeline *self,
       cairo_rectangle (cr, x0 - 2.5, bar_y - 2.5, MAX (x1 - x0, 2) + 5, bar_h + 5);
       cairo_stroke (cr);
     }
+}
+
+static void
+draw_cursor (FlTimeline    *self,
+             cairo_t       *cr,
+             PangoLayout   *layout,
+             const GdkRGBA *fg,
+             int            width,
+             int            height)
+{
+  double scale = (width - GUTTER) / (double) self->view_span;
+  double x;
+  g_autofree char *text = NULL;
+
+  if (self->cursor < 0)
+    return;
+  x = GUTTER + (self->cursor - self->view_start) * scale;
+  if (x < GUTTER || x > width)
+    return;
+  cairo_set_source_rgb (cr, 0.85, 0.1, 0.1);
+  cairo_rectangle (cr, floor (x) - 1, AXIS_H - 6, 2, height - AXIS_H + 6);
+  cairo_fill (cr);
+  text = fl_format_duration (self->cursor);
+  cairo_move_to (cr, MIN (x + 4, width - 70), AXIS_H - 20);
+  pango_layout_set_text (layout, text, -1);
+  pango_cairo_show_layout (cr, layout);
 }
 
 static void
@@ -624,7 +516,7 @@ fl_timeline_snapshot (GtkWidget   *widget,
 
   if (width <= GUTTER || height <= AXIS_H)
     return;
-  if (self->trace == NULL)
+  if (self->spans == NULL)
     {
       g_autoptr(PangoLayout) hint =
         gtk_widget_create_pango_layout (widget, _("The timeline of the next run appears here: "
@@ -648,7 +540,6 @@ fl_timeline_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  ingest (self);
   if (self->follow)
     update_follow_view (self);
 
@@ -657,7 +548,7 @@ fl_timeline_snapshot (GtkWidget   *widget,
   self->stats.n_visible = 0;
   self->stats.n_rects = 0;
   self->stats.n_frames++;
-  self->stats.n_spans = self->spans->len;
+  self->stats.n_spans = fl_spans_get_n_spans (self->spans);
   self->stats.n_lanes = self->lanes->len;
 
   draw_axis (self, cr, layout, &fg, width, height);
@@ -679,16 +570,15 @@ fl_timeline_snapshot (GtkWidget   *widget,
         }
       if (lane_h >= 12)
         {
-          g_autofree char *name = NULL;
+          /* One name per lane; the main loop's extra rows (overlapping tasks) belong to
+           * the one "main loop" lane and are not named again. */
+          if (lane->kind != FL_LANE_MAIN_LOOP || lane->lane == 0)
+            {
+              g_autofree char *name = fl_lane_name (lane->kind, lane->lane);
 
-          if (lane->kind == FL_LANE_NONE || (lane->kind == FL_LANE_MAIN_LOOP && lane->lane == 0))
-            name = g_strdup (lane_kind_title (lane->kind));
-          else if (lane->kind == FL_LANE_MAIN_LOOP)
-            name = g_strdup_printf ("%s %d", lane_kind_title (lane->kind), lane->lane + 1);
-          else
-            name = g_strdup_printf ("%s %d", lane_kind_title (lane->kind), lane->lane);
-          gdk_cairo_set_source_rgba (cr, &fg);
-          draw_text (cr, layout, name, 6, y + (lane_h - 18) / 2);
+              gdk_cairo_set_source_rgba (cr, &fg);
+              draw_text (cr, layout, name, 6, y + (lane_h - 18) / 2);
+            }
         }
       cairo_save (cr);
       cairo_rectangle (cr, GUTTER, y, width - GUTTER, lane_h);
@@ -698,14 +588,20 @@ fl_timeline_snapshot (GtkWidget   *widget,
     }
   cairo_restore (cr);
 
-  if (self->spans->len > 0)
+  draw_cursor (self, cr, layout, &fg, width, height);
+
+  if (fl_spans_get_n_spans (self->spans) > 0)
     {
-      g_autofree char *summary =
-        g_strdup_printf (_("%u queued · %u running · %u done"),
-                         self->spans->len - MIN (self->n_started, self->spans->len),
-                         self->n_started - MIN (self->n_started, self->n_done),
-                         self->n_done);
+      FlTally tally;
+      g_autofree char *summary = NULL;
       int tw, th;
+
+      if (self->cursor >= 0)
+        fl_spans_tally_at (self->spans, self->cursor, &tally);
+      else
+        fl_spans_get_tally (self->spans, &tally);
+      summary = g_strdup_printf (_("%u queued · %u running · %u done"),
+                                 tally.queued, tally.running, tally.done);
 
       pango_layout_set_text (layout, summary, -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
@@ -734,7 +630,7 @@ fl_timeline_measure (GtkWidget      *widget,
     }
 }
 
-static Span *
+static const FlSpan *
 span_at (FlTimeline *self,
          double      x,
          double      y)
@@ -746,7 +642,7 @@ span_at (FlTimeline *self,
   gint64 t, slack, now = g_get_monotonic_time () - self->origin;
   guint li;
   Lane *lane;
-  Span *best = NULL;
+  const FlSpan *best = NULL;
 
   if (x < GUTTER || y < AXIS_H)
     return NULL;
@@ -759,10 +655,10 @@ span_at (FlTimeline *self,
 
   for (guint i = first_visible (self, lane); i < lane->spans->len; i++)
     {
-      Span *s = &g_array_index (self->spans, Span, g_array_index (lane->spans, guint, i));
-      gint64 end = s->finish >= 0 ? s->finish : now;
+      const FlSpan *s = span_of (self, g_array_index (lane->spans, guint, i));
+      gint64 end = s->finished >= 0 ? s->finished : now;
 
-      if (s->start > t + slack)
+      if (s->started > t + slack)
         break;
       if (end + slack >= t)
         best = s;
@@ -779,8 +675,13 @@ query_tooltip_cb (GtkWidget  *widget,
                   gpointer    user_data)
 {
   FlTimeline *self = FL_TIMELINE (widget);
-  Span *s = span_at (self, x, y);
+  const FlSpan *s = span_at (self, x, y);
   g_autoptr(GString) text = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *queued = NULL;
+  g_autofree char *ran = NULL;
+  g_autofree char *lane = NULL;
+  gint64 now = g_get_monotonic_time () - self->origin;
 
   if (s == NULL)
     return FALSE;
@@ -788,12 +689,20 @@ query_tooltip_cb (GtkWidget  *widget,
   text = g_string_new (NULL);
   g_string_append_printf (text, "<b>#%" G_GUINT64_FORMAT " %s</b>\n", s->id,
                           s->label ? s->label : "");
-  g_string_append_printf (text, _("State: %s"), fl_future_state_to_string (s->state));
-  g_string_append_printf (text, "\n");
-  g_string_append_printf (text, _("Queued %.1f ms, ran %.1f ms"),
-                          (s->start - s->submit) / 1e3,
-                          ((s->finish >= 0 ? s->finish : (g_get_monotonic_time () - self->origin))
-                           - s->start) / 1e3);
+  state = fl_format_span_state (s, self->cursor >= 0 ? self->cursor : G_MAXINT64 / 2);
+  lane = fl_lane_name (s->lane_kind, s->lane);
+  queued = fl_format_duration (s->started - s->queued);
+  ran = fl_format_duration ((s->finished >= 0 ? s->finished : now) - s->started);
+  if (s->kind == FL_SPAN_FUTURE)
+    {
+      /* Translators: a future's tooltip: its state, then its lane */
+      g_string_append_printf (text, _("%s on %s"), state, lane);
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Queued %s, ran %s"), queued, ran);
+    }
+  else
+    /* Translators: a mark's tooltip (a wait, a blocking call): its lane and length */
+    g_string_append_printf (text, _("%s for %s"), lane, ran);
   if (s->bytes > 0)
     {
       g_autofree char *size = g_format_size (s->bytes);
@@ -900,7 +809,7 @@ click_cb (GtkGestureClick *gesture,
           double           y,
           FlTimeline      *self)
 {
-  Span *s;
+  const FlSpan *s;
 
   if (n_press == 2)
     {
@@ -944,9 +853,10 @@ fl_timeline_finalize (GObject *object)
     g_array_unref (g_array_index (self->lanes, Lane, i).spans);
   g_array_unref (self->lanes);
   g_array_unref (self->loop_slots);
-  g_hash_table_unref (self->by_id);
-  g_array_unref (self->spans);
-  g_clear_object (&self->trace);
+  g_array_unref (self->placed);
+  if (self->spans != NULL)
+    g_clear_signal_handler (&self->changed_id, self->spans);
+  g_clear_object (&self->spans);
 
   G_OBJECT_CLASS (fl_timeline_parent_class)->finalize (object);
 }
@@ -969,6 +879,9 @@ fl_timeline_get_property (GObject    *object,
       break;
     case PROP_MAX_LANE_HEIGHT:
       g_value_set_double (value, self->max_lane_h);
+      break;
+    case PROP_CURSOR:
+      g_value_set_int64 (value, self->cursor);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -993,6 +906,9 @@ fl_timeline_set_property (GObject      *object,
       break;
     case PROP_MAX_LANE_HEIGHT:
       fl_timeline_set_max_lane_height (self, g_value_get_double (value));
+      break;
+    case PROP_CURSOR:
+      fl_timeline_set_cursor (self, g_value_get_int64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1023,6 +939,10 @@ fl_timeline_class_init (FlTimelineClass *klass)
   properties[PROP_MAX_LANE_HEIGHT] =
     g_param_spec_double ("max-lane-height", NULL, NULL, MIN_LANE_H, 400, MAX_LANE_H,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The time cursor, µs from the origin, or -1. */
+  properties[PROP_CURSOR] =
+    g_param_spec_int64 ("cursor", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1042,8 +962,8 @@ fl_timeline_init (FlTimeline *self)
   GtkEventController *scroll;
   GtkGesture *drag, *click;
 
-  self->spans = g_array_new (FALSE, FALSE, sizeof (Span));
-  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->placed = g_array_new (FALSE, TRUE, sizeof (guint8));
+  self->cursor = -1;
   self->lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
   self->loop_slots = g_array_new (FALSE, TRUE, sizeof (guint));
   self->follow = TRUE;
@@ -1078,33 +998,69 @@ fl_timeline_new (void)
 }
 
 /**
- * fl_timeline_set_trace:
+ * fl_timeline_set_spans:
+ * @spans: (nullable): the spans to draw
  *
- * Shows @trace (or nothing). The trace may still be growing: new events are read once per
- * frame.
+ * Shows @spans (or nothing). They may still be growing: the timeline folds new events
+ * once per frame, which every other view of the same spans then also sees.
+ */
+void
+fl_timeline_set_spans (FlTimeline *self,
+                       FlSpans    *spans)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+  g_return_if_fail (spans == NULL || FL_IS_SPANS (spans));
+
+  if (self->spans == spans)
+    return;
+  if (self->spans != NULL)
+    g_clear_signal_handler (&self->changed_id, self->spans);
+  g_set_object (&self->spans, spans);
+  g_array_set_size (self->placed, 0);
+  clear_lanes (self);
+  g_array_set_size (self->loop_slots, 0);
+  self->selected = 0;
+  self->cursor = -1;
+  self->origin = spans != NULL ? fl_trace_get_origin (fl_spans_get_trace (spans)) : 0;
+  memset (&self->stats, 0, sizeof self->stats);
+  if (spans != NULL)
+    {
+      self->changed_id = g_signal_connect (spans, "changed", G_CALLBACK (spans_changed_cb), self);
+      fl_spans_update (spans);
+      for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
+        place (self, i);
+    }
+  fl_timeline_set_follow (self, TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * fl_timeline_set_trace:
+ * @trace: (nullable): a trace nobody else folds (a side-by-side comparison)
+ *
+ * Shows @trace through spans of its own. Views that show the same run share its spans
+ * instead (fl_timeline_set_spans()).
  */
 void
 fl_timeline_set_trace (FlTimeline *self,
                        FlTrace    *trace)
 {
+  g_autoptr(FlSpans) spans = NULL;
+
   g_return_if_fail (FL_IS_TIMELINE (self));
 
-  if (self->trace == trace)
+  if (trace != NULL && self->spans != NULL && fl_spans_get_trace (self->spans) == trace)
     return;
-  g_set_object (&self->trace, trace);
-  g_array_set_size (self->spans, 0);
-  g_hash_table_remove_all (self->by_id);
-  clear_lanes (self);
-  g_array_set_size (self->loop_slots, 0);
-  self->n_read = 0;
-  self->n_started = 0;
-  self->n_done = 0;
-  self->last_event = 0;
-  self->selected = 0;
-  self->origin = trace != NULL ? fl_trace_get_origin (trace) : 0;
-  memset (&self->stats, 0, sizeof self->stats);
-  fl_timeline_set_follow (self, TRUE);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (trace != NULL)
+    spans = fl_spans_new (trace);
+  fl_timeline_set_spans (self, spans);
+}
+
+FlSpans *
+fl_timeline_get_spans (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), NULL);
+  return self->spans;
 }
 
 FlTrace *
@@ -1112,7 +1068,34 @@ fl_timeline_get_trace (FlTimeline *self)
 {
   g_return_val_if_fail (FL_IS_TIMELINE (self), NULL);
 
-  return self->trace;
+  return self->spans != NULL ? fl_spans_get_trace (self->spans) : NULL;
+}
+
+/**
+ * fl_timeline_set_cursor:
+ * @t: the instant, µs from the run's origin, or -1 for none
+ *
+ * Draws the time cursor at @t and colours each bar by its state then.
+ */
+void
+fl_timeline_set_cursor (FlTimeline *self,
+                        gint64      t)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  t = MAX (t, -1);
+  if (self->cursor == t)
+    return;
+  self->cursor = t;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR]);
+}
+
+gint64
+fl_timeline_get_cursor (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), -1);
+  return self->cursor;
 }
 
 void
@@ -1186,7 +1169,8 @@ fl_timeline_get_view (FlTimeline *self,
 
   if (self->follow)
     {
-      ingest (self);
+      if (self->spans != NULL)
+        fl_spans_update (self->spans);
       update_follow_view (self);
     }
   if (start_us)
@@ -1202,7 +1186,7 @@ fl_timeline_get_stats (FlTimeline      *self,
   g_return_if_fail (FL_IS_TIMELINE (self));
 
   *stats = self->stats;
-  stats->n_spans = self->spans->len;
+  stats->n_spans = self->spans != NULL ? fl_spans_get_n_spans (self->spans) : 0;
   stats->n_lanes = self->lanes->len;
 }
 

@@ -31,9 +31,15 @@ typedef struct
 } FlTimelineStats;
 
 GtkWidget *fl_timeline_new          (void);
+void       fl_timeline_set_spans    (FlTimeline      *self,
+                                     FlSpans         *spans);
+FlSpans   *fl_timeline_get_spans    (FlTimeline      *self);
 void       fl_timeline_set_trace    (FlTimeline      *self,
                                      FlTrace         *trace);
 FlTrace   *fl_timeline_get_trace    (FlTimeline      *self);
+void       fl_timeline_set_cursor   (FlTimeline      *self,
+                                     gint64           t);
+gint64     fl_timeline_get_cursor   (FlTimeline      *self);
 void       fl_timeline_set_selected (FlTimeline      *self,
                                      guint64          future_id);
 guint64    fl_timeline_get_selected (FlTimeline      *self);
@@ -52,9 +58,6 @@ void       fl_timeline_set_max_lane_height (FlTimeline *self,
                                             double      height);
 double     fl_timeline_get_max_lane_height (FlTimeline *self);
 
-/* The state colours (Okabe–Ito), shared with the list and the legend. */
-void       fl_state_color           (FlFutureState    state,
-                                     GdkRGBA         *rgba);
-void       fl_state_color_set_high_contrast (gboolean high_contrast);
+#include "fl-palette.h"
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "fl-app-test.h"
 #include "fl-export.h"
 #include "fl-flags-page.h"
+#include "fl-futures-list.h"
 #include "fl-replay-window.h"
 
 static FlWindow *window;
@@ -88,7 +89,8 @@ test_csv_has_a_line_per_future (void)
   g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_CSV, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
-  g_assert_true (g_str_has_prefix (contents, "id,label,state,"));
+  g_assert_true (g_str_has_prefix (contents, "id,kind,label,state,outcome,"));
+  g_assert_nonnull (strstr (contents, ",finished,not_found,thread "));
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (lines[i][0] != '\0' && lines[i][0] != '\r')
@@ -208,10 +210,11 @@ test_replay_shows_the_futures (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   FlReplayWindow *replay;
+  FlFuturesList *list;
   GListModel *rows;
   FlTimeline *timeline;
   FlTimelineStats stats;
-  guint finished = 0, failed = 0, zz = 0;
+  guint finished = 0, failed = 0, not_found = 0, zz = 0;
 
   ensure_run ();
   g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_JSON, path, &error));
@@ -221,25 +224,27 @@ test_replay_shows_the_futures (void)
   gtk_window_present (GTK_WINDOW (replay));
   fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (replay)), 5000);
 
-  rows = fl_replay_window_get_rows (replay);
+  list = fl_replay_window_get_list (replay);
+  rows = fl_futures_list_get_model (list);
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 12);
   for (guint i = 0; i < 12; i++)
     {
-      gpointer row = g_list_model_get_item (rows, i);
-      g_autofree char *text = fl_replay_row_describe (row);
+      g_autofree char *text = fl_futures_list_describe_row (list, i);
 
       g_test_message ("%s", text);
-      if (strstr (text, "| finished |") != NULL)
+      if (strstr (text, "\t✓ ") != NULL)
         finished++;
-      if (strstr (text, "| failed |") != NULL)
+      if (strstr (text, "\t× ") != NULL)
         failed++;
-      if (strstr (text, "| zz ") != NULL)
+      if (strstr (text, "\t? ") != NULL)
+        not_found++;
+      if (strstr (text, "\tzz") != NULL)
         zz++;
-      g_object_unref (row);
     }
-  /* every future of the run, ZZ (not a country: a 404 answer) among them */
+  /* every future of the run; ZZ (not a country) is a 404: not found, not a success */
   g_assert_cmpuint (zz, ==, 1);
-  g_assert_cmpuint (finished + failed, ==, 12);
+  g_assert_cmpuint (not_found, ==, 1);
+  g_assert_cmpuint (finished + failed + not_found, ==, 12);
   g_assert_nonnull (strstr (fl_replay_window_get_info (replay), "12 futures"));
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (replay)), "Thread pool"));
 
@@ -294,6 +299,87 @@ test_foreign_file_is_a_clear_error (void)
 
 /* A run saved while it ran: the futures that had not ended are shown as such, and the
  * view stays on what was recorded. */
+/* The same run, live on its page and replayed from its file, shows the same list rows and
+ * the same timeline bars: both are the spans of the same events. */
+static void
+test_replay_equals_live (void)
+{
+  g_autofree char *path = tmp_path ("same.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  FlReplayWindow *replay;
+  FlFuturesList *live_list = NULL, *saved_list;
+  FlSpans *live, *saved;
+  FlTimelineStats live_stats, saved_stats;
+  FlTimeline *live_timeline, *saved_timeline;
+  guint n;
+
+  ensure_run ();
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_JSON, path, &error));
+  replay = fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error);
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (replay));
+  fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (replay)), 5000);
+
+  live_timeline = fl_export_find_timeline (GTK_WIDGET (page));
+  saved_timeline = fl_export_find_timeline (GTK_WIDGET (replay));
+  live = fl_timeline_get_spans (live_timeline);
+  saved = fl_timeline_get_spans (saved_timeline);
+  g_assert_cmpuint (fl_spans_get_n_spans (live), ==, fl_spans_get_n_spans (saved));
+  for (guint i = 0; i < fl_spans_get_n_spans (live); i++)
+    {
+      const FlSpan *a = fl_spans_get (live, i), *b = fl_spans_get (saved, i);
+
+      g_assert_cmpuint (a->id, ==, b->id);
+      g_assert_cmpint (a->queued, ==, b->queued);
+      g_assert_cmpint (a->started, ==, b->started);
+      g_assert_cmpint (a->finished, ==, b->finished);
+      g_assert_cmpint (a->lane_kind, ==, b->lane_kind);
+      g_assert_cmpint (a->lane, ==, b->lane);
+      g_assert_cmpint (a->outcome, ==, b->outcome);
+    }
+  fl_timeline_set_view (live_timeline, 0, 1000000);
+  fl_timeline_set_view (saved_timeline, 0, 1000000);
+  fl_test_spin_until ((fl_timeline_get_stats (saved_timeline, &saved_stats),
+                       saved_stats.n_frames > 0), 5000);
+  fl_timeline_get_stats (live_timeline, &live_stats);
+  g_assert_cmpuint (live_stats.n_spans, ==, saved_stats.n_spans);
+  g_assert_cmpuint (live_stats.n_lanes, ==, saved_stats.n_lanes);
+
+  for (GtkWidget *w = GTK_WIDGET (page); w != NULL && live_list == NULL;)
+    {
+      /* the page's list: the first FlFuturesList in its tree */
+      GtkWidget *stack[64];
+      int top = 0;
+
+      stack[top++] = w;
+      w = NULL;
+      while (top > 0 && live_list == NULL)
+        {
+          GtkWidget *cur = stack[--top];
+
+          if (FL_IS_FUTURES_LIST (cur))
+            live_list = FL_FUTURES_LIST (cur);
+          for (GtkWidget *c = gtk_widget_get_first_child (cur); c != NULL && top < 64;
+               c = gtk_widget_get_next_sibling (c))
+            stack[top++] = c;
+        }
+    }
+  g_assert_nonnull (live_list);
+  saved_list = fl_replay_window_get_list (replay);
+  n = g_list_model_get_n_items (fl_futures_list_get_model (live_list));
+  g_assert_cmpuint (n, ==, 12);
+  g_assert_cmpuint (g_list_model_get_n_items (fl_futures_list_get_model (saved_list)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *a = fl_futures_list_describe_row (live_list, i);
+      g_autofree char *b = fl_futures_list_describe_row (saved_list, i);
+
+      g_assert_cmpstr (a, ==, b);
+    }
+  gtk_window_destroy (GTK_WINDOW (replay));
+}
+
 static void
 test_replay_of_an_unfinished_run (void)
 {
@@ -318,8 +404,8 @@ test_replay_of_an_unfinished_run (void)
   g_assert_true (fl_trace_save (trace, path, &error));
   replay = fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (fl_replay_window_get_info (replay), "1 never ended"));
-  g_assert_cmpuint (g_list_model_get_n_items (fl_replay_window_get_rows (replay)), ==, 2);
+  g_assert_nonnull (strstr (fl_replay_window_get_info (replay), "1 running"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_futures_list_get_model (fl_replay_window_get_list (replay))), ==, 2);
   fl_timeline_get_view (fl_export_find_timeline (GTK_WIDGET (replay)), &start, &span);
   g_assert_cmpint (start, ==, 0);
   g_assert_cmpint (span, ==, 51000);
@@ -425,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/app/export/nothing-to-save-is-said", test_nothing_to_save_is_said);
   g_test_add_func ("/app/replay/shows-the-futures", test_replay_shows_the_futures);
   g_test_add_func ("/app/replay/unfinished-run", test_replay_of_an_unfinished_run);
+  g_test_add_func ("/app/replay/same-rows-and-bars-as-live", test_replay_equals_live);
   g_test_add_func ("/app/replay/foreign-file-is-a-clear-error",
                    test_foreign_file_is_a_clear_error);
   g_test_add_func ("/app/replay/open-from-command-line", test_open_from_command_line);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "fl-app-test.h"
+#include "fl-span-model.h"
 #include "fl-flags-page.h"
 #include "fl-futures-list.h"
 #include "fl-timeline.h"
@@ -43,25 +44,27 @@ check_list_agrees (guint expected_total)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected_total);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr(FlFuture) f = g_list_model_get_item (model, i);
+      g_autoptr(FlSpanItem) item = g_list_model_get_item (model, i);
+      const FlSpan *span = fl_span_item_get_span (item);
 
-      g_assert_true (fl_future_is_done (f));
-      switch (fl_download_status_from_future (f))
+      g_assert_true (fl_span_is_done (span));
+      switch (span->outcome)
         {
-        case FL_DOWNLOAD_STATUS_OK:
+        case FL_OUTCOME_OK:
           ok++;
-          g_assert_cmpint (fl_future_get_state (f), ==, FL_FUTURE_FINISHED);
+          g_assert_cmpint (span->state, ==, FL_FUTURE_FINISHED);
           break;
-        case FL_DOWNLOAD_STATUS_NOT_FOUND:
+        case FL_OUTCOME_NOT_FOUND:
           nf++;
+          g_assert_cmpint (span->state, ==, FL_FUTURE_FINISHED);
           break;
-        case FL_DOWNLOAD_STATUS_CANCELLED:
+        case FL_OUTCOME_CANCELLED:
           cancelled++;
           break;
-        case FL_DOWNLOAD_STATUS_ERROR:
+        case FL_OUTCOME_FAILED:
         default:
           err++;
-          g_assert_cmpint (fl_future_get_state (f), ==, FL_FUTURE_FAILED);
+          g_assert_cmpint (span->state, ==, FL_FUTURE_FAILED);
           break;
         }
     }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "fl-app-test.h"
+#include "fl-span-model.h"
 #include "fl-futures-list.h"
 #include "fl-run.h"
 #include "fl-timeline.h"
@@ -39,8 +40,8 @@ setup_run (void)
     g_assert_nonnull (fl_run_submit (run, "echo", g_variant_new_uint32 (i), "echo", &error));
   g_assert_no_error (error);
   fl_run_commit (run);
-  fl_timeline_set_trace (timeline, fl_run_get_trace (run));
-  fl_futures_list_set_model (list, G_LIST_MODEL (run), fl_run_get_start_time (run));
+  fl_timeline_set_spans (timeline, fl_run_get_spans (run));
+  fl_futures_list_set_spans (list, fl_run_get_spans (run));
   fl_test_spin_until (fl_run_is_complete (run), 30000);
 }
 
@@ -107,25 +108,29 @@ static void
 test_selection_highlights_bar (void)
 {
   GListModel *model = fl_futures_list_get_model (list);
-  g_autoptr(FlFuture) f = g_list_model_get_item (model, 42);
+  g_autoptr(FlSpanItem) item = g_list_model_get_item (model, 42);
+  guint64 id = fl_span_item_get_span (item)->id;
 
-  fl_futures_list_select (list, fl_future_get_id (f));
-  g_assert_cmpuint (fl_futures_list_get_selected (list), ==, fl_future_get_id (f));
+  fl_futures_list_select (list, id);
+  g_assert_cmpuint (fl_futures_list_get_selected (list), ==, id);
   fl_timeline_set_selected (timeline, fl_futures_list_get_selected (list));
-  g_assert_cmpuint (fl_timeline_get_selected (timeline), ==, fl_future_get_id (f));
+  g_assert_cmpuint (fl_timeline_get_selected (timeline), ==, id);
 }
 
 static void
 test_state_colors_distinct (void)
 {
-  for (int a = FL_FUTURE_PENDING; a <= FL_FUTURE_CANCELLED; a++)
-    for (int b = a + 1; b <= FL_FUTURE_CANCELLED; b++)
+  /* every state and every outcome (a 404 is not a success) has its own colour and symbol */
+  for (int a = 0; a < FL_PALETTE_N_KINDS; a++)
+    for (int b = a + 1; b < FL_PALETTE_N_KINDS; b++)
       {
         GdkRGBA ca, cb;
 
-        fl_state_color (a, &ca);
-        fl_state_color (b, &cb);
+        fl_palette_color (a, &ca);
+        fl_palette_color (b, &cb);
         g_assert_false (gdk_rgba_equal (&ca, &cb));
+        g_assert_cmpstr (fl_palette_symbol (a), !=, fl_palette_symbol (b));
+        g_assert_cmpstr (fl_palette_legend (a), !=, fl_palette_legend (b));
       }
 }
 

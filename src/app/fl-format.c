@@ -1,0 +1,57 @@
+/* fl-format.c: times as every view shows them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One place decides how a duration reads, so the list, the timeline's axis, the logs and
+ * the cards agree, and every unit is translated (秒 and 毫秒 in Chinese).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-format.h"
+
+/**
+ * fl_format_duration:
+ * @us: microseconds
+ *
+ * Returns: (transfer full): "850 µs", "12.3 ms", "1.25 s", translated
+ */
+char *
+fl_format_duration (gint64 us)
+{
+  if (us < 0)
+    return g_strdup ("—");
+  if (us < 1000)
+    /* Translators: a duration in microseconds */
+    return g_strdup_printf (_("%d µs"), (int) us);
+  if (us < 10 * G_USEC_PER_SEC)
+    {
+      if (us < G_USEC_PER_SEC)
+        /* Translators: a duration in milliseconds */
+        return g_strdup_printf (_("%.1f ms"), us / 1e3);
+      /* Translators: a duration in seconds */
+      return g_strdup_printf (_("%.2f s"), us / 1e6);
+    }
+  return g_strdup_printf (_("%.1f s"), us / 1e6);
+}
+
+/**
+ * fl_format_axis:
+ * @us: a tick's time
+ * @step: the distance between ticks, which decides the unit
+ *
+ * Returns: (transfer full): the tick's label, translated
+ */
+char *
+fl_format_axis (gint64 us,
+                gint64 step)
+{
+  if (step >= G_USEC_PER_SEC)
+    return g_strdup_printf (_("%.0f s"), us / 1e6);
+  if (step >= 100 * 1000)
+    return g_strdup_printf (_("%.1f s"), us / 1e6);
+  if (step >= 1000)
+    return g_strdup_printf (_("%.0f ms"), us / 1e3);
+  return g_strdup_printf (_("%d µs"), (int) us);
+}

@@ -1,0 +1,15 @@
+/* fl-format.h: times as every view shows them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *fl_format_duration (gint64 us);
+char *fl_format_axis     (gint64 us,
+                          gint64 step);
+
+G_END_DECLS
