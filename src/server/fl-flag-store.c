@@ -51,6 +51,9 @@ render_metadata (JsonObject *country,
   g_autoptr(JsonNode) root = NULL;
   const char *cc = json_object_get_string_member (country, "code");
   g_autofree char *file = g_strdup_printf ("%s.gif", cc);
+  g_autofree char *iso = g_ascii_strup (cc, -1);
+  /* Great Britain's top-level domain is the one exception to ".<iso code>". */
+  g_autofree char *tld = g_strdup_printf (".%s", g_str_equal (cc, "gb") ? "uk" : cc);
   char *text;
   gsize length;
 
@@ -72,6 +75,15 @@ render_metadata (JsonObject *country,
   json_builder_set_member_name (builder, "bytes");
   json_builder_add_int_value (builder, g_bytes_get_size (flag));
   json_builder_end_object (builder);
+  /* The fields of the flags2 scripts' own tree (Fluent Python's flags.zip), so that their
+   * clients, which read "country", work against this server unchanged. Its "gec_cc" (the
+   * CIA World Factbook's codes) is left out: no source of those codes ships with us. */
+  json_builder_set_member_name (builder, "country");
+  json_builder_add_string_value (builder, json_object_get_string_member (country, "name"));
+  json_builder_set_member_name (builder, "iso_cc");
+  json_builder_add_string_value (builder, iso);
+  json_builder_set_member_name (builder, "tld_cc");
+  json_builder_add_string_value (builder, tld);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -22,6 +22,7 @@ typedef struct
   GCancellable      *cancellable;  /* the job's own, may be NULL */
   FlJobProgress     *progress;
   SoupMessage       *msg;
+  FlInformationalGuard guard;
   GInputStream      *stream;
   FlDownloadBody     body;
   gboolean           reading_metadata;
@@ -38,6 +39,7 @@ async_download_free (AsyncDownload *self)
   g_clear_pointer (&self->req, _fl_download_request_free);
   g_clear_pointer (&self->deadline, _fl_deadline_free);
   g_clear_object (&self->cancellable);
+  _fl_download_guard_stop (&self->guard);
   g_clear_object (&self->msg);
   g_clear_object (&self->stream);
   _fl_download_body_clear (&self->body);
@@ -130,6 +132,11 @@ fetched (GTask  *task,
         {
           return_result (task, _fl_download_result_new (self->req, FL_DOWNLOAD_STATUS_NOT_FOUND,
                                                         self->flag_status, 0, NULL, NULL));
+          return;
+        }
+      if (!_fl_download_check_image (self->msg, bytes, &error))
+        {
+          return_error (task, error);
           return;
         }
       self->flag = g_bytes_ref (bytes);
@@ -228,10 +235,14 @@ on_sent (GObject      *source,
   GError *error = NULL;
 
   self->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  _fl_download_guard_stop (&self->guard);
   if (self->stream == NULL)
     {
-      return_error (task, _fl_download_transport_error (self->req, error, self->deadline,
-                                                        self->cancellable, FALSE));
+      return_error (task, _fl_download_guard_error (&self->guard,
+                                                    _fl_download_transport_error (self->req, error,
+                                                                                  self->deadline,
+                                                                                  self->cancellable,
+                                                                                  FALSE)));
       return;
     }
 
@@ -251,6 +262,7 @@ fetch (GTask      *task,
 {
   AsyncDownload *self = g_task_get_task_data (task);
 
+  _fl_download_guard_stop (&self->guard);
   g_clear_object (&self->msg);
   self->msg = soup_message_new (SOUP_METHOD_GET, url);
   if (self->msg == NULL)
@@ -259,6 +271,7 @@ fetch (GTask      *task,
                                        _("Cannot request “%s”"), url));
       return;
     }
+  _fl_download_guard_start (&self->guard, self->msg, self->deadline);
   soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
                            _fl_deadline_get_cancellable (self->deadline), on_sent, task);
 }

@@ -32,6 +32,25 @@ typedef struct
   gboolean    not_found;   /* a 404, whose body is read only to keep the connection */
 } FlDownloadBody;
 
+/* Counts a message's informational (1xx) answers and cuts off a flood of them: libsoup parses
+ * them all inside one read, where no deadline can fire. */
+typedef struct
+{
+  SoupMessage *msg;        /* borrowed, while guarded */
+  FlDeadline  *deadline;   /* borrowed */
+  guint        count;
+  gboolean     flooded;
+} FlInformationalGuard;
+
+void               _fl_download_guard_start     (FlInformationalGuard *guard,
+                                                 SoupMessage        *msg,
+                                                 FlDeadline         *deadline);
+void               _fl_download_guard_stop      (FlInformationalGuard *guard);
+GError            *_fl_download_guard_error     (FlInformationalGuard *guard,
+                                                 GError             *error);
+gboolean           _fl_download_check_image     (SoupMessage        *msg,
+                                                 GBytes             *body,
+                                                 GError            **error);
 FlDownloadRequest *_fl_download_request_parse   (GVariant           *args,
                                                  GError            **error);
 void               _fl_download_request_free    (FlDownloadRequest  *req);

@@ -300,10 +300,133 @@ _fl_download_body_clear (FlDownloadBody *body)
 }
 
 /**
+ * _fl_download_guard_start:
+ *
+ * A server may send a few 1xx answers before the real one (100 Continue, 103 Early Hints);
+ * one that keeps sending them would hold libsoup in a single read for as long as it likes,
+ * where neither the deadline nor a cancel can run. Past %FL_DOWNLOAD_MAX_INFORMATIONAL the
+ * request is cancelled from inside that read.
+ */
+static void
+on_got_informational (SoupMessage          *msg,
+                      FlInformationalGuard *guard)
+{
+  guard->count++;
+  if (guard->count > FL_DOWNLOAD_MAX_INFORMATIONAL && !guard->flooded)
+    {
+      guard->flooded = TRUE;
+      g_cancellable_cancel (_fl_deadline_get_cancellable (guard->deadline));
+    }
+}
+
+void
+_fl_download_guard_start (FlInformationalGuard *guard,
+                          SoupMessage          *msg,
+                          FlDeadline           *deadline)
+{
+  guard->msg = msg;
+  guard->deadline = deadline;
+  guard->count = 0;
+  guard->flooded = FALSE;
+  g_signal_connect (msg, "got-informational", G_CALLBACK (on_got_informational), guard);
+}
+
+void
+_fl_download_guard_stop (FlInformationalGuard *guard)
+{
+  if (guard->msg != NULL)
+    g_signal_handlers_disconnect_by_func (guard->msg, on_got_informational, guard);
+  guard->msg = NULL;
+}
+
+/**
+ * _fl_download_guard_error:
+ * @error: (transfer full): the error the request ended with
+ *
+ * Returns: (transfer full): @error, or the flood's own error instead if that is what ended it
+ */
+GError *
+_fl_download_guard_error (FlInformationalGuard *guard,
+                          GError               *error)
+{
+  if (!guard->flooded)
+    return error;
+  g_clear_error (&error);
+  return g_error_new (FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_PROTOCOL,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "The server sent more than %u informational (1xx) answer",
+                                   "The server sent more than %u informational (1xx) answers",
+                                   FL_DOWNLOAD_MAX_INFORMATIONAL),
+                      FL_DOWNLOAD_MAX_INFORMATIONAL);
+}
+
+static gboolean
+looks_like_svg (const guint8 *data,
+                gsize         length)
+{
+  g_autofree char *head = g_strndup ((const char *) data, MIN (length, 4096));
+  const char *p = head;
+
+  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+    p += 3;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (g_str_has_prefix (p, "<svg"))
+    return TRUE;
+  return (g_str_has_prefix (p, "<?xml") || g_str_has_prefix (p, "<!--")
+          || g_str_has_prefix (p, "<!DOCTYPE svg")) && strstr (p, "<svg") != NULL;
+}
+
+/**
+ * _fl_download_check_image:
+ * @body: the whole body of a 200
+ *
+ * A 200 is only a flag if it says it is an image (or says nothing, or says octet-stream) and
+ * starts like a GIF, PNG, JPEG or SVG: a captive portal's HTML page or an empty body must not
+ * be counted as a download, nor replace a good file.
+ */
+gboolean
+_fl_download_check_image (SoupMessage  *msg,
+                          GBytes       *body,
+                          GError      **error)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  static const guint8 jpeg[] = { 0xff, 0xd8, 0xff };
+  const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg),
+                                                            NULL);
+  gsize length;
+  const guint8 *data = g_bytes_get_data (body, &length);
+
+  if (type != NULL && !g_str_has_prefix (type, "image/")
+      && g_ascii_strcasecmp (type, "application/octet-stream") != 0)
+    {
+      g_autofree char *shown = printable (type);
+      g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_NOT_AN_IMAGE,
+                   _("The server sent “%s” instead of an image"), shown);
+      return FALSE;
+    }
+  if (length == 0)
+    {
+      g_set_error_literal (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_NOT_AN_IMAGE,
+                           _("The server sent an empty body instead of an image"));
+      return FALSE;
+    }
+  if ((length >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
+      || (length >= sizeof png && memcmp (data, png, sizeof png) == 0)
+      || (length >= sizeof jpeg && memcmp (data, jpeg, sizeof jpeg) == 0)
+      || looks_like_svg (data, length))
+    return TRUE;
+  g_set_error_literal (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_NOT_AN_IMAGE,
+                       _("The body is not a GIF, PNG, JPEG or SVG image"));
+  return FALSE;
+}
+
+/**
  * _fl_download_parse_metadata:
  *
  * Checks that metadata.json names the very code that was asked for (a server could send
- * anything, "../../x" included) and returns the English name in it.
+ * anything, "../../x" included) and returns the English name in it. Reads our own fields
+ * ("code", "name") or those of the flags2 scripts' tree ("iso_cc" in capitals, "country").
  */
 char *
 _fl_download_parse_metadata (FlDownloadRequest  *req,
@@ -313,7 +436,8 @@ _fl_download_parse_metadata (FlDownloadRequest  *req,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
   JsonObject *object;
-  const char *code;
+  g_autofree char *lowered = NULL;
+  const char *code, *name;
 
   if (!json_parser_load_from_data (parser, g_bytes_get_data (json, NULL),
                                    g_bytes_get_size (json), NULL)
@@ -324,7 +448,17 @@ _fl_download_parse_metadata (FlDownloadRequest  *req,
       return NULL;
     }
   object = json_node_get_object (root);
-  code = json_object_get_string_member_with_default (object, "code", "");
+  code = json_object_get_string_member_with_default (object, "code", NULL);
+  if (code == NULL)
+    {
+      /* The book's tree: "CN". Only two ASCII letters are lowered; anything else stays
+       * as it is and fails the check below. */
+      const char *iso = json_object_get_string_member_with_default (object, "iso_cc", "");
+
+      lowered = strlen (iso) == 2 && g_ascii_isalpha (iso[0]) && g_ascii_isalpha (iso[1])
+                ? g_ascii_strdown (iso, -1) : g_strdup (iso);
+      code = lowered;
+    }
   if (!fl_country_code_is_valid (code) || strcmp (code, req->cc) != 0)
     {
       g_autofree char *shown = printable (code);
@@ -332,7 +466,10 @@ _fl_download_parse_metadata (FlDownloadRequest  *req,
                    _("metadata.json names the code “%s” instead of “%s”"), shown, req->cc);
       return NULL;
     }
-  return g_strdup (json_object_get_string_member_with_default (object, "name", ""));
+  name = json_object_get_string_member_with_default (object, "name", NULL);
+  if (name == NULL)
+    name = json_object_get_string_member_with_default (object, "country", "");
+  return g_strdup (name);
 }
 
 /**
@@ -373,11 +510,13 @@ fetch_sync (FlDownloadRequest  *req,
             GCancellable       *cancellable,
             FlJobProgress      *progress,
             guint              *status,
+            SoupMessage       **msg_out,
             GError            **error)
 {
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
   g_autoptr(GInputStream) stream = NULL;
   g_auto(FlDownloadBody) body = { 0 };
+  FlInformationalGuard guard = { 0 };
   GError *local = NULL;
   guint8 buffer[READ_CHUNK];
 
@@ -389,11 +528,14 @@ fetch_sync (FlDownloadRequest  *req,
       return NULL;
     }
 
+  _fl_download_guard_start (&guard, msg, deadline);
   stream = soup_session_send (session, msg, _fl_deadline_get_cancellable (deadline), &local);
+  _fl_download_guard_stop (&guard);
   if (stream == NULL)
     {
-      g_propagate_error (error, _fl_download_transport_error (req, local, deadline, cancellable,
-                                                              FALSE));
+      g_propagate_error (error, _fl_download_guard_error (&guard, _fl_download_transport_error (
+                                                            req, local, deadline, cancellable,
+                                                            FALSE)));
       return NULL;
     }
 
@@ -432,6 +574,8 @@ fetch_sync (FlDownloadRequest  *req,
 
   if (body.not_found)
     return NULL;
+  if (msg_out != NULL)
+    *msg_out = g_object_ref (msg);
   return _fl_download_body_end (&body, error);
 }
 
@@ -452,6 +596,7 @@ fl_download_flag (GVariant       *args,
   g_autoptr(FlDownloadRequest) req = NULL;
   g_autoptr(FlDeadline) deadline = NULL;
   g_autoptr(GBytes) flag = NULL;
+  g_autoptr(SoupMessage) flag_msg = NULL;
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
   SoupSession *session;
@@ -465,7 +610,8 @@ fl_download_flag (GVariant       *args,
   session = _fl_http_session_get (req->max_conns, FALSE);
   deadline = _fl_deadline_new (cancellable, req->timeout_ms, _fl_deadline_thread_context ());
 
-  flag = fetch_sync (req, session, req->url, deadline, cancellable, progress, &status, &local);
+  flag = fetch_sync (req, session, req->url, deadline, cancellable, progress, &status, &flag_msg,
+                     &local);
   if (flag == NULL && local != NULL)
     {
       g_propagate_error (error, local);
@@ -473,6 +619,8 @@ fl_download_flag (GVariant       *args,
     }
   if (flag == NULL)
     return _fl_download_result_new (req, FL_DOWNLOAD_STATUS_NOT_FOUND, status, 0, NULL, NULL);
+  if (!_fl_download_check_image (flag_msg, flag, error))
+    return NULL;
 
   if (req->metadata)
     {
@@ -480,7 +628,7 @@ fl_download_flag (GVariant       *args,
       guint meta_status;
 
       json = fetch_sync (req, session, req->metadata_url, deadline, cancellable, NULL,
-                         &meta_status, &local);
+                         &meta_status, NULL, &local);
       if (json == NULL && local == NULL)
         local = g_error_new (FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_PROTOCOL,
                              _("The flag exists but its metadata.json does not"));

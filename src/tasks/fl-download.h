@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @FL_DOWNLOAD_ERROR_INVALID_URL: the base is not an http(s) URL
  * @FL_DOWNLOAD_ERROR_PROTOCOL: the server said something that does not make sense
  * @FL_DOWNLOAD_ERROR_WRITE: the file could not be saved
+ * @FL_DOWNLOAD_ERROR_NOT_AN_IMAGE: a 200 whose body is not a GIF, PNG, JPEG or SVG image (an
+ *   HTML page, an empty body...): nothing is saved, a good file already there stays
  *
  * Why a download failed. Codes 100 to 599 are not listed: an HTTP answer other than 200 or
  * 404 fails with the HTTP status itself as the code (see FL_DOWNLOAD_ERROR_IS_HTTP()).
@@ -41,7 +43,11 @@ typedef enum
   FL_DOWNLOAD_ERROR_INVALID_URL,
   FL_DOWNLOAD_ERROR_PROTOCOL,
   FL_DOWNLOAD_ERROR_WRITE,
+  FL_DOWNLOAD_ERROR_NOT_AN_IMAGE,
 } FlDownloadError;
+
+/* How many informational (1xx) answers one request may get before it fails. */
+#define FL_DOWNLOAD_MAX_INFORMATIONAL 8
 
 #define FL_DOWNLOAD_ERROR (fl_download_error_quark ())
 #define FL_DOWNLOAD_ERROR_IS_HTTP(code) ((code) >= 100 && (code) <= 599)

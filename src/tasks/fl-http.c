@@ -30,11 +30,28 @@
  * timer thread (cancelling a blocking GIO call from another thread is what GCancellable is
  * for).
  *
+ * HTTP/1.1 only
+ * -------------
+ * libsoup 3.2's connection manager makes an async message wait for any connection still
+ * being opened to the same host, in case it turns out to be a shared HTTP/2 one, unless the
+ * message is forced to HTTP/1.1. Against a server with a short listen queue (Python's
+ * http.server: 5) every dropped SYN then stalls all the async downloads for the second the
+ * kernel waits before resending it: 32 such seconds in one 20-flag run. The per-message switch
+ * is private in libsoup 3.2; the only public one is SOUP_FORCE_HTTP1 in the environment, read
+ * for every request, so it is set once, before main() and any thread, unless the user set it.
+ * It also keeps https:// on HTTP/1.1, as the flags2 scripts' clients (requests, httpx) are.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "fl-http-private.h"
+
+__attribute__((constructor)) static void
+force_http1 (void)
+{
+  g_setenv ("SOUP_FORCE_HTTP1", "1", FALSE);
+}
 
 static GMutex sessions_lock;
 static GHashTable *sessions;   /* key (max_conns, for_main_loop) -> SoupSession */

@@ -65,6 +65,34 @@ odd_handler (SoupServer        *server,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, json,
                                         strlen (json));
     }
+  else if (g_str_has_prefix (path, "/book/") && g_str_has_suffix (path, "metadata.json"))
+    {
+      /* The flags2 scripts' own tree. */
+      static const char json[] = "{\"tld_cc\": \".cn\", \"iso_cc\": \"CN\", "
+                                 "\"country\": \"China\", \"gec_cc\": \"CH\"}";
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, json,
+                                        strlen (json));
+    }
+  else if (g_str_has_prefix (path, "/html/"))
+    {
+      static const char html[] = "<html><body>Please log in to the hotel Wi-Fi</body></html>";
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, html,
+                                        strlen (html));
+    }
+  else if (g_str_has_prefix (path, "/empty/"))
+    soup_server_message_set_response (msg, "image/gif", SOUP_MEMORY_STATIC, "", 0);
+  else if (g_str_has_prefix (path, "/notgif/"))
+    soup_server_message_set_response (msg, "image/gif", SOUP_MEMORY_STATIC, "<!doctype html>",
+                                      15);
+  else if (g_str_has_prefix (path, "/png/"))
+    soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_STATIC,
+                                      "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  else if (g_str_has_prefix (path, "/svg/"))
+    {
+      static const char svg[] = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+      soup_server_message_set_response (msg, "image/svg+xml", SOUP_MEMORY_STATIC, svg,
+                                        strlen (svg));
+    }
   else if (g_str_has_prefix (path, "/nometa/") && g_str_has_suffix (path, "metadata.json"))
     soup_server_message_set_status (msg, 404, NULL);
   else if (g_str_has_suffix (path, ".gif"))
@@ -817,6 +845,184 @@ test_describe_failed_future (Fixture       *fixture,
   fl_executor_shutdown (executor, TRUE, FALSE);
 }
 
+/* --- a raw server that answers with nothing but "100 Continue" --------------------------- */
+
+typedef struct
+{
+  GSocket *listener;
+  GThread *thread;
+  char    *base;
+  int      stop;      /* atomic */
+} FloodServer;
+
+#define FLOOD_LIMIT (64 * 1024 * 1024)
+
+static gpointer
+flood_thread (gpointer data)
+{
+  FloodServer *flood = data;
+  g_autoptr(GString) chunk = g_string_new (NULL);
+
+  while (chunk->len < 65536)
+    g_string_append (chunk, "HTTP/1.1 100 Continue\r\n\r\n");
+
+  while (!g_atomic_int_get (&flood->stop))
+    {
+      g_autoptr(GSocket) client = g_socket_accept (flood->listener, NULL, NULL);
+      char buffer[4096];
+      gsize sent = 0;
+
+      if (client == NULL)
+        break;
+      g_socket_set_timeout (client, 10);
+      /* The request head, then a flood until the client hangs up (or 64 MiB). */
+      g_socket_receive (client, buffer, sizeof buffer, NULL, NULL);
+      while (sent < FLOOD_LIMIT && !g_atomic_int_get (&flood->stop))
+        {
+          gssize n = g_socket_send (client, chunk->str, chunk->len, NULL, NULL);
+          if (n <= 0)
+            break;
+          sent += n;
+        }
+      g_socket_close (client, NULL);
+    }
+  return NULL;
+}
+
+static FloodServer *
+flood_server_start (void)
+{
+  FloodServer *flood = g_new0 (FloodServer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  flood->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (flood->listener, address, TRUE, &error));
+  g_assert_true (g_socket_listen (flood->listener, &error));
+  bound = g_socket_get_local_address (flood->listener, &error);
+  flood->base = g_strdup_printf ("http://127.0.0.1:%u",
+                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  flood->thread = g_thread_new ("flood-server", flood_thread, flood);
+  return flood;
+}
+
+static void
+flood_server_stop (FloodServer *flood)
+{
+  g_atomic_int_set (&flood->stop, TRUE);
+  /* Wake the accept. */
+  g_socket_shutdown (flood->listener, TRUE, TRUE, NULL);
+  g_socket_close (flood->listener, NULL);
+  g_thread_join (flood->thread);
+  g_object_unref (flood->listener);
+  g_free (flood->base);
+  g_free (flood);
+}
+
+static void
+test_informational_flood_is_cut_off (void)
+{
+  FloodServer *flood = flood_server_start ();
+  g_autofree char *output = g_dir_make_tmp ("test-download-XXXXXX", NULL);
+
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    {
+      g_autoptr(GVariant) args = g_variant_ref_sink (fl_download_args_new ("cn", flood->base,
+                                                                           output, 3100, 2));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) result = NULL;
+
+      result = forms[f] (args, NULL, &error);
+      g_assert_null (result);
+      g_assert_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, "informational"));
+    }
+  g_assert_cmpuint (n_files (output), ==, 0);
+  remove_dir (output);
+  flood_server_stop (flood);
+}
+
+static void
+test_a_200_that_is_not_an_image (void)
+{
+  static const char *const bad[] = { "html", "empty", "notgif" };
+  static const char *const good[] = { "png", "svg" };
+  OddServer *odd = odd_server_start ();
+  g_autofree char *output = g_dir_make_tmp ("test-download-XXXXXX", NULL);
+  g_autofree char *saved = g_build_filename (output, "cn.gif", NULL);
+  g_autoptr(GBytes) flag = fl_flag_server_lookup_flag ("cn");
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  /* A good flag already there, from an earlier run. */
+  g_assert_true (g_file_set_contents (saved, g_bytes_get_data (flag, NULL),
+                                      g_bytes_get_size (flag), NULL));
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *base = g_strdup_printf ("%s/%s", odd->base, bad[i]);
+        g_autoptr(GVariant) args = g_variant_ref_sink (fl_download_args_new ("cn", base, output,
+                                                                             3000, 2));
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) result = forms[f] (args, NULL, &error);
+
+        g_test_message ("%s: %s", bad[i], error != NULL ? error->message : "(saved)");
+        g_assert_null (result);
+        g_assert_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_NOT_AN_IMAGE);
+      }
+  /* Never replaced by a bad one. */
+  g_assert_true (g_file_get_contents (saved, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, g_bytes_get_data (flag, NULL), g_bytes_get_size (flag));
+  g_assert_cmpuint (n_files (output), ==, 1);
+
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+      {
+        g_autofree char *base = g_strdup_printf ("%s/%s", odd->base, good[i]);
+        g_autoptr(GVariant) args = g_variant_ref_sink (fl_download_args_new ("br", base, output,
+                                                                             3000, 2));
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GVariant) result = forms[f] (args, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_nonnull (result);
+      }
+  remove_dir (output);
+  odd_server_stop (odd);
+}
+
+static void
+test_metadata_in_the_books_format (void)
+{
+  OddServer *odd = odd_server_start ();
+  g_autofree char *output = g_dir_make_tmp ("test-download-XXXXXX", NULL);
+  g_autofree char *base = g_strdup_printf ("%s/book", odd->base);
+
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    {
+      g_autoptr(GVariant) base_args = g_variant_ref_sink (fl_download_args_new ("cn", base, output,
+                                                                                3000, 2));
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (base_args);
+      g_autoptr(GVariant) args = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) result = NULL;
+      const char *name;
+
+      g_variant_dict_insert (&dict, "metadata", "b", TRUE);
+      args = g_variant_ref_sink (g_variant_dict_end (&dict));
+      result = forms[f] (args, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_variant_lookup (result, "name", "&s", &name));
+      g_assert_cmpstr (name, ==, "China");
+    }
+  remove_dir (output);
+  odd_server_stop (odd);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -846,6 +1052,11 @@ main (int    argc,
   ADD ("runs-on-every-executor", test_runs_on_every_executor);
   ADD ("describe-failed-future", test_describe_failed_future);
   g_test_add_func ("/tasks/download/body-cap", test_body_cap);
+  g_test_add_func ("/tasks/download/informational-flood-is-cut-off",
+                   test_informational_flood_is_cut_off);
+  g_test_add_func ("/tasks/download/a-200-that-is-not-an-image", test_a_200_that_is_not_an_image);
+  g_test_add_func ("/tasks/download/metadata-in-the-books-format",
+                   test_metadata_in_the_books_format);
   g_test_add_func ("/tasks/download/server-supplied-code-never-becomes-a-path",
                    test_server_supplied_code_never_becomes_a_path);
   g_test_add_func ("/tasks/download/atomic-save-leaves-nothing-on-failure",

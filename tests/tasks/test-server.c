@@ -115,6 +115,10 @@ test_metadata (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "\"code\" : \"cn\""));
   g_assert_nonnull (strstr (text, "中国"));
   g_assert_nonnull (strstr (text, "\"width\" : 160"));
+  /* The flags2 scripts' fields beside ours: they read "country". */
+  g_assert_nonnull (strstr (text, "\"country\" : \"People's Republic of China\""));
+  g_assert_nonnull (strstr (text, "\"iso_cc\" : \"CN\""));
+  g_assert_nonnull (strstr (text, "\"tld_cc\" : \".cn\""));
 }
 
 static void
