@@ -62,7 +62,8 @@ get_window (FlApplication *self,
           }
     }
   if (window == NULL && create)
-    window = GTK_WINDOW (fl_window_new (GTK_APPLICATION (self)));
+    window = GTK_WINDOW (fl_window_new (GTK_APPLICATION (self),
+                                        fl_application_get_server (self), self->monitor));
   return window != NULL ? FL_WINDOW (window) : NULL;
 }
 
@@ -408,7 +409,8 @@ fl_application_activate (GApplication *app)
   if (self->bench_ui)
     {
       self->bench_ui = FALSE;
-      fl_bench_ui_start (self, GTK_WINDOW (window));
+      fl_bench_ui_start (G_APPLICATION (self), GTK_WINDOW (window), self->monitor,
+                         self->start_time);
     }
 }
 
@@ -511,18 +513,4 @@ fl_application_get_start_time (FlApplication *self)
   return self->start_time;
 }
 
-FlLoopMonitor *
-fl_app_monitor (void)
-{
-  GApplication *app = g_application_get_default ();
 
-  return FL_IS_APPLICATION (app) ? FL_APPLICATION (app)->monitor : NULL;
-}
-
-FlFlagServer *
-fl_app_server (void)
-{
-  GApplication *app = g_application_get_default ();
-
-  return FL_IS_APPLICATION (app) ? fl_application_get_server (FL_APPLICATION (app)) : NULL;
-}

@@ -22,9 +22,6 @@ gint64          fl_application_get_start_time (FlApplication     *self);
 GtkWindow      *fl_application_open_run       (FlApplication     *self,
                                                GFile             *file);
 
-/* For pages: the running application's monitor and server, or NULL. */
-FlLoopMonitor  *fl_app_monitor                (void);
-FlFlagServer   *fl_app_server                 (void);
 
 const char * const *fl_application_list_demos (void);
 

@@ -4,11 +4,15 @@
  */
 #pragma once
 
-#include "fl-application.h"
+#include <gtk/gtk.h>
+
+#include "futures-lab-engine.h"
 
 G_BEGIN_DECLS
 
-void fl_bench_ui_start (FlApplication *app,
-                        GtkWindow     *window);
+void fl_bench_ui_start (GApplication  *app,
+                        GtkWindow     *window,
+                        FlLoopMonitor *monitor,
+                        gint64         start_time);
 
 G_END_DECLS

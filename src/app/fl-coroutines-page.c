@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 
-#include "fl-application.h"
 #include "fl-coroutines-page.h"
 #include "fl-futures-list.h"
 #include "fl-source-view.h"
@@ -156,7 +155,7 @@ static char *
 prepare_downloads (FlCoroutinesPage  *self,
                    GError           **error)
 {
-  FlFlagServer *server = fl_app_server ();
+  FlFlagServer *server = fl_page_get_server (FL_PAGE (self));
   g_autoptr(FlFaultConfig) config = NULL;
 
   if (server == NULL)
@@ -334,7 +333,7 @@ max_in_flight (GPtrArray *futures)
 static gint64
 worst_stall (FlCoroutinesPage *self)
 {
-  FlLoopMonitor *monitor = fl_app_monitor ();
+  FlLoopMonitor *monitor = fl_page_get_monitor (FL_PAGE (self));
   FlRun *run = fl_page_get_run (FL_PAGE (self));
   g_autoptr(GArray) samples = NULL;
   gint64 worst = 0;

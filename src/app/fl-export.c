@@ -15,7 +15,6 @@
 #include "fl-a11y.h"
 #include "fl-export.h"
 #include "fl-page.h"
-#include "fl-window.h"
 
 static const char * const extensions[] = { "json", "csv", "png", "svg" };
 
@@ -227,14 +226,14 @@ fl_export_suggest_name (GtkWidget      *source,
   return g_strdup_printf ("%s.%s", base, extensions[format]);
 }
 
-/* The page a window's export actions save: the visible page of the main window, or the
- * whole window (a replay). */
+/* What a window's export actions save: what its source function says (the main window's
+ * visible page), or the whole window (a replay). */
 static GtkWidget *
 export_source (GtkWindow *window)
 {
-  if (FL_IS_WINDOW (window))
-    return GTK_WIDGET (fl_window_get_visible_page (FL_WINDOW (window)));
-  return GTK_WIDGET (window);
+  FlExportSourceFunc func = g_object_get_data (G_OBJECT (window), "fl-export-source");
+
+  return func != NULL ? func (window) : GTK_WIDGET (window);
 }
 
 /* A toast in the overlay of @source's window, also announced to screen readers. */
@@ -361,11 +360,15 @@ export_activate (GSimpleAction *action,
 /**
  * fl_export_install:
  *
+ * @source_func: (nullable): finds what to save when an action fires (the visible page);
+ *   %NULL saves the whole window's run
+ *
  * Gives @window the actions export.trace-json, export.trace-csv, export.timeline-png and
  * export.timeline-svg, each asking where to save the visible run.
  */
 void
-fl_export_install (GtkWindow *window)
+fl_export_install (GtkWindow          *window,
+                   FlExportSourceFunc  source_func)
 {
   static const char * const names[] = { "trace-json", "trace-csv", "timeline-png",
                                         "timeline-svg" };
@@ -379,6 +382,7 @@ fl_export_install (GtkWindow *window)
       g_signal_connect_object (action, "activate", G_CALLBACK (export_activate), window, 0);
       g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
     }
+  g_object_set_data (G_OBJECT (window), "fl-export-source", source_func);
   gtk_widget_insert_action_group (GTK_WIDGET (window), "export", G_ACTION_GROUP (group));
   /* GTK 4.8 has no gtk_widget_get_action_group(): keep it findable */
   g_object_set_data_full (G_OBJECT (window), "fl-export-actions", g_object_ref (group),

@@ -25,6 +25,9 @@ gboolean    fl_export_save           (GtkWidget       *source,
                                       GError         **error);
 char       *fl_export_suggest_name   (GtkWidget       *source,
                                       FlExportFormat   format);
-void        fl_export_install        (GtkWindow       *window);
+typedef GtkWidget *(*FlExportSourceFunc) (GtkWindow *window);
+
+void        fl_export_install        (GtkWindow       *window,
+                                      FlExportSourceFunc source_func);
 
 G_END_DECLS

@@ -17,7 +17,6 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
-#include "fl-application.h"
 #include "fl-flag-grid.h"
 #include "fl-flags-page.h"
 #include "fl-futures-list.h"
@@ -216,7 +215,7 @@ prepare_server (FlFlagsPage  *self,
       return g_steal_pointer (&base);
     }
 
-  server = fl_app_server ();
+  server = fl_page_get_server (FL_PAGE (self));
   if (server == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,

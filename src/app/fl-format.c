@@ -11,6 +11,8 @@
 
 #include "fl-format.h"
 
+#include "futures-lab-engine.h"
+
 /**
  * fl_format_duration:
  * @us: microseconds
@@ -54,4 +56,27 @@ fl_format_axis (gint64 us,
   if (step >= 1000)
     return g_strdup_printf (_("%.0f ms"), us / 1e3);
   return g_strdup_printf (_("%d µs"), (int) us);
+}
+
+/**
+ * fl_format_span_state:
+ *
+ * What the State column says of @span at instant @t: "◌ queued", "▶ running", or its
+ * outcome with the outcome's symbol ("✓ ok", "? not found", "× failed", "⊘ cancelled"), so
+ * no state depends on colour vision and a 404 never reads as a success.
+ *
+ * Returns: (transfer full): translated text
+ */
+char *
+fl_format_span_state (const FlSpan *span,
+                      gint64        t)
+{
+  FlFutureState state = fl_span_state_at (span, t);
+  FlOutcome outcome = fl_span_outcome_at (span, t);
+
+  if (outcome != FL_OUTCOME_NONE)
+    return g_strconcat (fl_outcome_symbol (outcome), " ", fl_outcome_name (outcome), NULL);
+  if (state == FL_FUTURE_RUNNING)
+    return g_strconcat ("▶ ", _("running"), NULL);
+  return g_strconcat ("◌ ", _("queued"), NULL);
 }

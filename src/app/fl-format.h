@@ -4,12 +4,15 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "futures-lab-engine.h"
 
 G_BEGIN_DECLS
 
 char *fl_format_duration (gint64 us);
 char *fl_format_axis     (gint64 us,
                           gint64 step);
+
+char *fl_format_span_state (const FlSpan *span,
+                            gint64        t);
 
 G_END_DECLS

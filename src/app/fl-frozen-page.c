@@ -16,7 +16,6 @@
 
 #include <glib/gi18n.h>
 
-#include "fl-application.h"
 #include "fl-frozen-page.h"
 #include "fl-futures-list.h"
 #include "fl-source-view.h"
@@ -215,7 +214,7 @@ add_history_row (FlFrozenPage *self,
                  FlRun        *run)
 {
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
-  FlLoopMonitor *monitor = fl_app_monitor ();
+  FlLoopMonitor *monitor = fl_page_get_monitor (FL_PAGE (self));
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *frozen = NULL;
@@ -323,7 +322,7 @@ fl_frozen_page_start_run (FlPage      *page,
   gboolean busy = busy_cpu (self);
   g_autofree char *work = describe_work (self, seconds);
   g_autofree char *status = NULL;
-  FlLoopMonitor *monitor = fl_app_monitor ();
+  FlLoopMonitor *monitor = fl_page_get_monitor (FL_PAGE (self));
   g_autoptr(FlRun) run = NULL;
   FlExecutor *executor;
 

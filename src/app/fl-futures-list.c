@@ -450,29 +450,6 @@ fl_format_state_text (FlFutureState state)
     }
 }
 
-/**
- * fl_format_span_state:
- *
- * What the State column says of @span at instant @t: "◌ queued", "▶ running", or its
- * outcome with the outcome's symbol ("✓ ok", "? not found", "× failed", "⊘ cancelled"), so
- * no state depends on colour vision and a 404 never reads as a success.
- *
- * Returns: (transfer full): translated text
- */
-char *
-fl_format_span_state (const FlSpan *span,
-                      gint64        t)
-{
-  FlFutureState state = fl_span_state_at (span, t);
-  FlOutcome outcome = fl_span_outcome_at (span, t);
-
-  if (outcome != FL_OUTCOME_NONE)
-    return g_strconcat (fl_outcome_symbol (outcome), " ", fl_outcome_name (outcome), NULL);
-  if (state == FL_FUTURE_RUNNING)
-    return g_strconcat ("▶ ", _("running"), NULL);
-  return g_strconcat ("◌ ", _("queued"), NULL);
-}
-
 /* The outcome colours as text attributes (the same palette as the timeline, darkened for
  * text): a state change then only redraws its cell, where a CSS class would restyle it. */
 static PangoAttrList *

@@ -31,7 +31,6 @@ guint      fl_futures_list_get_n_bound  (FlFuturesList *self);
 GtkAdjustment *fl_futures_list_get_vadjustment (FlFuturesList *self);
 
 char      *fl_format_state_text         (FlFutureState  state);
-char      *fl_format_span_state         (const FlSpan  *span,
-                                         gint64         t);
+
 
 G_END_DECLS

@@ -20,6 +20,10 @@ typedef struct
   char  *icon_name;
   char  *source_file;
   FlRun *run;
+
+  /* borrowed from the application through the window: no page reaches for a global */
+  FlFlagServer  *server;
+  FlLoopMonitor *monitor;
 } FlPagePrivate;
 
 enum {
@@ -57,9 +61,12 @@ fl_page_dispose (GObject *object)
   FlPage *self = FL_PAGE (object);
   FlPagePrivate *priv = fl_page_get_instance_private (self);
 
+  /* A page that goes away mid-run ends its worker processes too. */
   if (priv->run != NULL)
-    fl_run_cancel (priv->run);
+    fl_run_abort (priv->run);
   g_clear_object (&priv->run);
+  g_clear_object (&priv->server);
+  g_clear_object (&priv->monitor);
 
   G_OBJECT_CLASS (fl_page_parent_class)->dispose (object);
 }
@@ -355,4 +362,56 @@ fl_page_show_error (FlPage       *self,
       adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
     }
   g_signal_emit (self, signals[ERROR_SHOWN], 0, error->message);
+}
+
+/**
+ * fl_page_get_server:
+ *
+ * Returns: (transfer none) (nullable): the embedded flag server the application runs
+ */
+FlFlagServer *
+fl_page_get_server (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  return priv->server;
+}
+
+void
+fl_page_set_server (FlPage       *self,
+                    FlFlagServer *server)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+  g_set_object (&priv->server, server);
+}
+
+/**
+ * fl_page_get_monitor:
+ *
+ * Returns: (transfer none) (nullable): the main loop's monitor
+ */
+FlLoopMonitor *
+fl_page_get_monitor (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  return priv->monitor;
+}
+
+void
+fl_page_set_monitor (FlPage        *self,
+                     FlLoopMonitor *monitor)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+  g_set_object (&priv->monitor, monitor);
 }

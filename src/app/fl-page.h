@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "fl-flag-server.h"
 #include "fl-run.h"
 
 G_BEGIN_DECLS
@@ -50,5 +51,11 @@ void                fl_page_set_run         (FlPage      *self,
                                              FlRun       *run);
 void                fl_page_show_error      (FlPage      *self,
                                              const GError *error);
+FlFlagServer       *fl_page_get_server      (FlPage      *self);
+void                fl_page_set_server      (FlPage      *self,
+                                             FlFlagServer *server);
+FlLoopMonitor      *fl_page_get_monitor     (FlPage      *self);
+void                fl_page_set_monitor     (FlPage      *self,
+                                             FlLoopMonitor *monitor);
 
 G_END_DECLS

@@ -191,7 +191,7 @@ fl_replay_window_init (FlReplayWindow *self)
   g_signal_connect_swapped (self->timeline, "notify::cursor", G_CALLBACK (cursor_cb), self);
   g_signal_connect_swapped (self->timeline, "future-activated",
                             G_CALLBACK (future_activated_cb), self);
-  fl_export_install (GTK_WINDOW (self));
+  fl_export_install (GTK_WINDOW (self), NULL);
 }
 
 static gboolean

@@ -15,7 +15,6 @@
 #include <glib/gi18n.h>
 
 #include "fl-format.h"
-#include "fl-futures-list.h"
 #include "fl-palette.h"
 #include "fl-timeline.h"
 

@@ -8,7 +8,6 @@
 
 #include "fl-a11y.h"
 #include "fl-anatomy-page.h"
-#include "fl-application.h"
 #include "fl-compute-page.h"
 #include "fl-coroutines-page.h"
 #include "fl-export.h"
@@ -151,6 +150,13 @@ fl_window_class_init (FlWindowClass *klass)
                                        "win.search", NULL);
 }
 
+/* The page the window's export actions save: the one shown. */
+static GtkWidget *
+visible_page_source (GtkWindow *window)
+{
+  return GTK_WIDGET (fl_window_get_visible_page (FL_WINDOW (window)));
+}
+
 static void
 fl_window_init (FlWindow *self)
 {
@@ -167,18 +173,34 @@ fl_window_init (FlWindow *self)
   add_page (self, g_object_new (FL_TYPE_COROUTINES_PAGE, NULL));
   gtk_list_box_select_row (self->demo_list, gtk_list_box_get_row_at_index (self->demo_list, 0));
 
-  fl_jank_meter_set_monitor (self->jank_meter, fl_app_monitor ());
-
-  fl_export_install (GTK_WINDOW (self));
+  fl_export_install (GTK_WINDOW (self), visible_page_source);
   fl_settings_track_window (GTK_WINDOW (self), TRUE);
   fl_a11y_label_tree (GTK_WIDGET (self));
   fl_a11y_watch_pages (GTK_WIDGET (self));
 }
 
+/**
+ * fl_window_new:
+ * @server: (nullable): the embedded flag server, for the pages that download
+ * @monitor: (nullable): the main loop's monitor, for the jank meter and the pages
+ *
+ * Returns: (transfer floating): the main window
+ */
 FlWindow *
-fl_window_new (GtkApplication *application)
+fl_window_new (GtkApplication *application,
+               FlFlagServer   *server,
+               FlLoopMonitor  *monitor)
 {
-  return g_object_new (FL_TYPE_WINDOW, "application", application, NULL);
+  FlWindow *self = g_object_new (FL_TYPE_WINDOW, "application", application, NULL);
+  g_autoptr(GList) pages = fl_window_list_pages (self);
+
+  for (GList *l = pages; l != NULL; l = l->next)
+    {
+      fl_page_set_server (l->data, server);
+      fl_page_set_monitor (l->data, monitor);
+    }
+  fl_jank_meter_set_monitor (self->jank_meter, monitor);
+  return self;
 }
 
 /**

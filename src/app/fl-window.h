@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 #define FL_TYPE_WINDOW (fl_window_get_type ())
 G_DECLARE_FINAL_TYPE (FlWindow, fl_window, FL, WINDOW, AdwApplicationWindow)
 
-FlWindow    *fl_window_new              (GtkApplication *application);
+FlWindow   *fl_window_new              (GtkApplication *application,
+                                         FlFlagServer   *server,
+                                         FlLoopMonitor  *monitor);
 gboolean     fl_window_show_demo        (FlWindow       *self,
                                          const char     *id);
 FlPage      *fl_window_get_page         (FlWindow       *self,

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "fl-fault-config.h"
+#include "fl-flag-store.h"
 
 G_BEGIN_DECLS
 
@@ -74,7 +75,5 @@ void           fl_flag_server_get_stats         (FlFlagServer         *self,
 guint          fl_flag_server_get_max_in_flight (FlFlagServer         *self);
 void           fl_flag_server_reset_stats       (FlFlagServer         *self);
 
-GBytes        *fl_flag_server_lookup_flag       (const char           *cc);
-GStrv          fl_flag_server_list_codes        (void);
 
 G_END_DECLS

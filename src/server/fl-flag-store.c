@@ -14,7 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "fl-flag-server.h"
+#include "fl-flag-store.h"
 #include "fl-flag-store-private.h"
 #include "fl-server-resources.h"
 

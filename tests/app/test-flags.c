@@ -241,7 +241,7 @@ test_bad_input_is_refused_clearly (void)
 static void
 test_other_base_url (void)
 {
-  FlFlagServer *server = fl_app_server ();
+  FlFlagServer *server = fl_page_get_server (FL_PAGE (page));
   g_autofree char *base = fl_flag_server_dup_base_url (server);
   g_autoptr(FlFaultConfig) local = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
   FlFlagsSummary s;
