@@ -24,6 +24,10 @@ typedef struct
   /* borrowed from the application through the window: no page reaches for a global */
   FlFlagServer  *server;
   FlLoopMonitor *monitor;
+
+  /* the views the run is shown in (template children of the subclass) */
+  FlTimeline    *timeline;
+  FlFuturesList *list;
 } FlPagePrivate;
 
 enum {
@@ -323,6 +327,86 @@ fl_page_get_run (FlPage *self)
   return priv->run;
 }
 
+/* The run's one model into every bound view. */
+static void
+show_run (FlPage *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+  FlSpans *spans = priv->run != NULL ? fl_run_get_spans (priv->run) : NULL;
+
+  if (priv->timeline != NULL)
+    fl_timeline_set_spans (priv->timeline, spans);
+  if (priv->list != NULL)
+    fl_futures_list_set_spans (priv->list, spans);
+}
+
+static void
+timeline_activated_cb (FlTimeline *timeline,
+                       guint64     future_id,
+                       FlPage     *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  if (priv->list != NULL)
+    fl_futures_list_select (priv->list, future_id);
+}
+
+static void
+list_selected_cb (FlFuturesList *list,
+                  GParamSpec    *pspec,
+                  FlPage        *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  if (priv->timeline != NULL)
+    fl_timeline_set_selected (priv->timeline, fl_futures_list_get_selected (list));
+}
+
+static void
+timeline_cursor_cb (FlTimeline *timeline,
+                    GParamSpec *pspec,
+                    FlPage     *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  if (priv->list != NULL)
+    fl_futures_list_set_cursor (priv->list, fl_timeline_get_cursor (timeline));
+}
+
+/**
+ * fl_page_bind_views:
+ * @timeline: (nullable): the page's timeline
+ * @list: (nullable): the page's futures list
+ *
+ * Makes these the views of the page's runs: fl_page_set_run() shows the run's spans in
+ * both, a bar clicked in the timeline selects its row and a row selected marks its bar,
+ * and the timeline's time cursor sets the instant the list shows. Call it once, from the
+ * subclass's init, with its template children.
+ */
+void
+fl_page_bind_views (FlPage        *self,
+                    FlTimeline    *timeline,
+                    FlFuturesList *list)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+  g_return_if_fail (priv->timeline == NULL && priv->list == NULL);
+
+  priv->timeline = timeline;
+  priv->list = list;
+  if (timeline != NULL && list != NULL)
+    {
+      g_signal_connect_object (timeline, "future-activated",
+                               G_CALLBACK (timeline_activated_cb), self, 0);
+      g_signal_connect_object (list, "notify::selected", G_CALLBACK (list_selected_cb), self, 0);
+      g_signal_connect_object (timeline, "notify::cursor", G_CALLBACK (timeline_cursor_cb),
+                               self, 0);
+    }
+  show_run (self);
+}
+
 void
 fl_page_set_run (FlPage *self,
                  FlRun  *run)
@@ -334,6 +418,7 @@ fl_page_set_run (FlPage *self,
   if (priv->run != NULL)
     fl_run_cancel (priv->run);
   g_set_object (&priv->run, run);
+  show_run (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
 }
 

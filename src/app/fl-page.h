@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "fl-flag-server.h"
+#include "fl-futures-list.h"
+#include "fl-timeline.h"
 #include "fl-run.h"
 
 G_BEGIN_DECLS
@@ -51,6 +53,9 @@ void                fl_page_set_run         (FlPage      *self,
                                              FlRun       *run);
 void                fl_page_show_error      (FlPage      *self,
                                              const GError *error);
+void                fl_page_bind_views      (FlPage        *self,
+                                             FlTimeline    *timeline,
+                                             FlFuturesList *list);
 FlFlagServer       *fl_page_get_server      (FlPage      *self);
 void                fl_page_set_server      (FlPage      *self,
                                              FlFlagServer *server);

@@ -53,6 +53,7 @@ struct _FlTimeline
 
   double      drag_start_x;
   gint64      drag_view_start;
+  gboolean    drag_cursor;   /* the drag began on the axis: it moves the cursor */
   double      max_lane_h;
 
   FlTimelineStats stats;
@@ -775,6 +776,16 @@ scroll_cb (GtkEventControllerScroll *controller,
   return TRUE;
 }
 
+static gint64
+time_at_x (FlTimeline *self,
+           double      x)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  double scale = (width - GUTTER) / (double) self->view_span;
+
+  return MAX (0, self->view_start + (gint64) ((MAX (x, GUTTER) - GUTTER) / scale));
+}
+
 static void
 drag_begin_cb (GtkGestureDrag *gesture,
                double          x,
@@ -783,6 +794,10 @@ drag_begin_cb (GtkGestureDrag *gesture,
 {
   self->drag_start_x = x;
   self->drag_view_start = self->view_start;
+  /* The strip of the axis is the cursor's handle: drag there to scrub through time. */
+  self->drag_cursor = self->spans != NULL && y < AXIS_H && x >= GUTTER;
+  if (self->drag_cursor)
+    fl_timeline_set_cursor (self, time_at_x (self, x));
 }
 
 static void
@@ -794,6 +809,11 @@ drag_update_cb (GtkGestureDrag *gesture,
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   double scale = (width - GUTTER) / (double) self->view_span;
 
+  if (self->drag_cursor)
+    {
+      fl_timeline_set_cursor (self, time_at_x (self, self->drag_start_x + dx));
+      return;
+    }
   if (fabs (dx) < 3)
     return;
   fl_timeline_set_follow (self, FALSE);
@@ -810,17 +830,59 @@ click_cb (GtkGestureClick *gesture,
 {
   const FlSpan *s;
 
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   if (n_press == 2)
     {
       fl_timeline_set_follow (self, TRUE);
       return;
     }
+  if (y < AXIS_H)
+    return;     /* the axis strip is the cursor's (see drag_begin_cb) */
   s = span_at (self, x, y);
   if (s != NULL)
     {
       fl_timeline_set_selected (self, s->id);
       g_signal_emit (self, signals[FUTURE_ACTIVATED], 0, s->id);
     }
+}
+
+/* ←/→ move the cursor to the previous/next transition (a submit, start or end), Escape
+ * hides it: the class can step through a run one event at a time. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                FlTimeline            *self)
+{
+  gint64 from, next;
+  int direction;
+
+  if (self->spans == NULL)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      direction = -1;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      direction = 1;
+      break;
+    case GDK_KEY_Escape:
+      if (self->cursor < 0)
+        return FALSE;
+      fl_timeline_set_cursor (self, -1);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  from = self->cursor >= 0 ? self->cursor : (direction > 0 ? -1 : G_MAXINT64 / 4);
+  next = fl_spans_next_transition (self->spans, from, direction);
+  if (next >= 0)
+    fl_timeline_set_cursor (self, next);
+  return TRUE;
 }
 
 static void
@@ -958,7 +1020,7 @@ fl_timeline_class_init (FlTimelineClass *klass)
 static void
 fl_timeline_init (FlTimeline *self)
 {
-  GtkEventController *scroll;
+  GtkEventController *scroll, *key;
   GtkGesture *drag, *click;
 
   self->placed = g_array_new (FALSE, TRUE, sizeof (guint8));
@@ -982,6 +1044,11 @@ fl_timeline_init (FlTimeline *self)
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  key = gtk_event_controller_key_new ();
+  g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (click_cb), self);

@@ -380,6 +380,97 @@ test_replay_equals_live (void)
   gtk_window_destroy (GTK_WINDOW (replay));
 }
 
+/* What the State column must say of future @id at @t, worked out from the raw events of
+ * the trace, not from the spans. */
+static char *
+expected_state (FlTrace *trace,
+                guint64  id,
+                gint64   t)
+{
+  gint64 origin = fl_trace_get_origin (trace);
+  FlFutureState state = FL_FUTURE_PENDING;
+  FlOutcome outcome = FL_OUTCOME_NONE;
+  gint64 finished = -1;
+
+  for (guint i = 0; i < fl_trace_get_n_events (trace); i++)
+    {
+      FlTraceEvent ev;
+
+      g_assert_true (fl_trace_get_event (trace, i, &ev));
+      if (ev.future_id != id)
+        continue;
+      if (ev.kind == FL_TRACE_OUTCOME)
+        {
+          outcome = ev.state;
+          continue;
+        }
+      if (ev.time_us - origin > t)
+        continue;
+      if (ev.kind == FL_TRACE_START)
+        state = FL_FUTURE_RUNNING;
+      else if (ev.kind == FL_TRACE_FINISH)
+        {
+          state = ev.state;
+          finished = ev.time_us - origin;
+        }
+    }
+  if (finished >= 0)
+    {
+      if (outcome == FL_OUTCOME_NONE)
+        outcome = state == FL_FUTURE_FINISHED ? FL_OUTCOME_OK
+                  : state == FL_FUTURE_FAILED ? FL_OUTCOME_FAILED : FL_OUTCOME_CANCELLED;
+      return g_strconcat (fl_outcome_symbol (outcome), " ", fl_outcome_name (outcome), NULL);
+    }
+  return g_strdup (state == FL_FUTURE_RUNNING ? "▶ running" : "◌ queued");
+}
+
+/* The time cursor: at any instant, each row says what the trace says of its future then,
+ * in the live page and in the replay alike. */
+static void
+test_scrub_shows_states_at_instant (void)
+{
+  g_autofree char *path = tmp_path ("scrub.json");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  FlReplayWindow *replay;
+  FlTimeline *timeline;
+  FlFuturesList *list;
+  FlTrace *trace;
+  gint64 end;
+
+  ensure_run ();
+  g_assert_true (fl_export_save (GTK_WIDGET (page), FL_EXPORT_TRACE_JSON, path, &error));
+  replay = fl_replay_window_open (GTK_APPLICATION (fl_test_app), file, &error);
+  g_assert_no_error (error);
+  timeline = fl_export_find_timeline (GTK_WIDGET (replay));
+  list = fl_replay_window_get_list (replay);
+  trace = fl_replay_window_get_trace (replay);
+  end = fl_spans_get_last_time (fl_timeline_get_spans (timeline));
+
+  for (guint round = 0; round < 25; round++)
+    {
+      gint64 t = round == 0 ? 0 : g_rand_int_range (rand, 0, (gint32) end + 1);
+      GListModel *rows = fl_futures_list_get_model (list);
+
+      if (round == 1)
+        t = fl_spans_next_transition (fl_timeline_get_spans (timeline), 0, 1);
+      fl_timeline_set_cursor (timeline, t);
+      g_assert_cmpint (fl_futures_list_get_cursor (list), ==, t);
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autofree char *text = fl_futures_list_describe_row (list, i);
+          g_auto(GStrv) cells = g_strsplit (text, "\t", -1);
+          g_autofree char *want = expected_state (trace, g_ascii_strtoull (cells[0], NULL, 10), t);
+
+          g_assert_cmpstr (cells[2], ==, want);
+        }
+    }
+  fl_timeline_set_cursor (timeline, -1);
+  g_assert_cmpint (fl_futures_list_get_cursor (list), ==, -1);
+  gtk_window_destroy (GTK_WINDOW (replay));
+}
+
 static void
 test_replay_of_an_unfinished_run (void)
 {
@@ -512,6 +603,8 @@ main (int   argc,
   g_test_add_func ("/app/replay/shows-the-futures", test_replay_shows_the_futures);
   g_test_add_func ("/app/replay/unfinished-run", test_replay_of_an_unfinished_run);
   g_test_add_func ("/app/replay/same-rows-and-bars-as-live", test_replay_equals_live);
+  g_test_add_func ("/app/replay/scrub-shows-states-at-instant",
+                   test_scrub_shows_states_at_instant);
   g_test_add_func ("/app/replay/foreign-file-is-a-clear-error",
                    test_foreign_file_is_a_clear_error);
   g_test_add_func ("/app/replay/open-from-command-line", test_open_from_command_line);
