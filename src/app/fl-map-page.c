@@ -503,7 +503,7 @@ side_start (FlMapPage  *self,
           side_unref (side);
           return NULL;
         }
-      side->futures = g_ptr_array_ref (fl_map_iter_get_futures (side->map));
+      side->futures = fl_map_iter_dup_futures (side->map);
       text = g_strdup_printf (_("results: <generator object Executor.map over %u futures>"),
                               side->futures->len);
       say (side, g_get_monotonic_time (), text);

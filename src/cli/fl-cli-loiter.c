@@ -315,7 +315,7 @@ run_mode (const char *mode,
           g_printerr ("%s\n", error->message);
           return FALSE;
         }
-      run.futures = g_ptr_array_ref (fl_map_iter_get_futures (run.map));
+      run.futures = fl_map_iter_dup_futures (run.map);
     }
   else
     {

@@ -28,7 +28,7 @@ typedef struct
   gboolean        wake_posted;
   CollectorWake   wake;         /* runs on the dispatcher's context */
   gpointer        owner;
-  GPtrArray      *installed;    /* futures carrying this waiter */
+  GHashTable     *installed;    /* futures carrying this waiter (a set holding refs) */
 } Collector;
 
 static Collector *
@@ -46,7 +46,7 @@ collector_unref (Collector *c)
 
   g_queue_clear_full (&c->completed, g_object_unref);
   g_clear_pointer (&c->dispatcher, _fl_dispatcher_unref);
-  g_ptr_array_unref (c->installed);
+  g_hash_table_unref (c->installed);
   fl_mutex_clear (&c->mutex);
   fl_cond_clear (&c->cond);
   g_free (c);
@@ -105,7 +105,7 @@ collector_new (void)
   fl_mutex_init (&c->mutex);
   fl_cond_init (&c->cond);
   g_queue_init (&c->completed);
-  c->installed = g_ptr_array_new_with_free_func (g_object_unref);
+  c->installed = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   return c;
 }
 
@@ -118,7 +118,7 @@ collector_install (Collector       *c,
   for (guint i = 0; i < n; i++)
     {
       if (_fl_future_add_waiter (futures[i], &c->waiter))
-        g_ptr_array_add (c->installed, g_object_ref (futures[i]));
+        g_hash_table_add (c->installed, g_object_ref (futures[i]));
       else
         {
           fl_mutex_lock (&c->mutex);
@@ -128,13 +128,26 @@ collector_install (Collector       *c,
     }
 }
 
+/* A future handed back to the caller is done, so its waiter list (taken when it
+ * completed) no longer holds us: let go of it, as CPython's as_completed() does. */
+static void
+collector_forget (Collector *c,
+                  FlFuture  *future)
+{
+  g_hash_table_remove (c->installed, future);
+}
+
 /* After this no notify runs or will run. */
 static void
 collector_uninstall (Collector *c)
 {
-  for (guint i = 0; i < c->installed->len; i++)
-    _fl_future_remove_waiter (g_ptr_array_index (c->installed, i), &c->waiter);
-  g_ptr_array_set_size (c->installed, 0);
+  GHashTableIter iter;
+  gpointer future;
+
+  g_hash_table_iter_init (&iter, c->installed);
+  while (g_hash_table_iter_next (&iter, &future, NULL))
+    _fl_future_remove_waiter (future, &c->waiter);
+  g_hash_table_remove_all (c->installed);
 
   fl_mutex_lock (&c->mutex);
   c->wake = NULL;
@@ -266,10 +279,10 @@ async_guards_disarm (AsyncGuards *guards)
 
 /* ---------------------------------------------------------------- as_completed */
 
+/* Holds only the futures it has not yielded yet: each one goes with its yield. */
 struct _FlAsCompleted
 {
   Collector  *collector;
-  GPtrArray  *futures;
   guint       total;
   guint       yielded;
   gint64      deadline;
@@ -293,16 +306,16 @@ fl_as_completed_new (FlFuture *const *futures,
 {
   FlAsCompleted *self = g_new0 (FlAsCompleted, 1);
   g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+  g_autoptr(GPtrArray) unique = unique_futures (futures, n_futures);
 
   self->deadline = deadline_from_timeout (timeout_us);
-  self->futures = unique_futures (futures, n_futures);
-  self->total = self->futures->len;
+  self->total = unique->len;
   self->collector = collector_new ();
 
   /* Done ones first, in the order given; then install on the rest. */
-  for (guint i = 0; i < self->futures->len; i++)
+  for (guint i = 0; i < unique->len; i++)
     {
-      FlFuture *future = g_ptr_array_index (self->futures, i);
+      FlFuture *future = g_ptr_array_index (unique, i);
 
       if (fl_future_is_done (future))
         g_queue_push_tail (&self->collector->completed, g_object_ref (future));
@@ -356,6 +369,7 @@ fl_as_completed_next (FlAsCompleted  *self,
       set_timeout_error (error, self->total - self->yielded, self->total);
       return NULL;
     }
+  collector_forget (self->collector, future);
   self->yielded++;
   return future;
 }
@@ -377,7 +391,10 @@ as_completed_return (FlAsCompleted *self,
   else
     {
       if (future != NULL)
-        self->yielded++;
+        {
+          collector_forget (self->collector, future);
+          self->yielded++;
+        }
       g_task_return_pointer (task, future, g_object_unref);
     }
 }
@@ -490,7 +507,6 @@ fl_as_completed_free (FlAsCompleted *self)
   async_guards_disarm (&self->guards);
   collector_uninstall (self->collector);
   collector_unref (self->collector);
-  g_ptr_array_unref (self->futures);
   g_free (self);
 }
 

@@ -42,6 +42,27 @@ fl_default_max_workers (void)
   return MIN (32, g_get_num_processors () + 4);
 }
 
+/**
+ * fl_executor_check_max_workers:
+ * @max_workers: a worker count from a caller or a user
+ *
+ * 0 means "the default" (each executor's own, see its constructor); a positive number is
+ * a count; a negative one is an error, as `ValueError` in Python. Constructors refuse a
+ * negative count with a critical warning; front ends call this first to report it.
+ *
+ * Returns: %TRUE if @max_workers is valid, else %FALSE with %FL_ERROR_INVALID_ARGUMENT
+ */
+gboolean
+fl_executor_check_max_workers (int      max_workers,
+                               GError **error)
+{
+  if (max_workers >= 0)
+    return TRUE;
+  g_set_error (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT,
+               "max_workers must be 0 (the default) or more, not %d", max_workers);
+  return FALSE;
+}
+
 static void
 fl_executor_finalize (GObject *object)
 {

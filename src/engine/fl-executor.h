@@ -70,6 +70,8 @@ void        fl_executor_set_trace        (FlExecutor      *self,
                                           FlTrace         *trace);
 
 guint       fl_default_max_workers       (void);
+gboolean    fl_executor_check_max_workers (int            max_workers,
+                                           GError       **error);
 
 /* map: results in submission order */
 typedef struct _FlMapIter FlMapIter;
@@ -91,7 +93,7 @@ gboolean    fl_map_iter_next_finish      (FlMapIter       *iter,
                                           GAsyncResult    *result,
                                           GVariant       **value,
                                           GError         **error);
-GPtrArray  *fl_map_iter_get_futures      (FlMapIter       *iter);
+GPtrArray  *fl_map_iter_dup_futures      (FlMapIter       *iter) G_GNUC_WARN_UNUSED_RESULT;
 void        fl_map_iter_free             (FlMapIter       *iter);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlMapIter, fl_map_iter_free)

@@ -76,9 +76,4 @@ void           _fl_dispatcher_post           (FlDispatcher       *self,
                                               gpointer            data,
                                               gpointer            data2);
 
-/* Simulated GIL (fl-thread-executor.c) */
-typedef struct _FlGil FlGil;
-void           _fl_gil_enter_lane            (FlGil              *gil);
-void           _fl_gil_leave_lane            (void);
-
 G_END_DECLS

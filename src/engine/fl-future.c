@@ -338,6 +338,8 @@ notify_waiters_locked (FlFuture *self,
   g_slist_free (waiters);
 }
 
+static void deliver_now (FlFuture *self);
+
 static void
 queue_dispatch (FlFuture *self)
 {
@@ -395,11 +397,15 @@ _fl_future_set_running (FlFuture   *self,
 
 /**
  * _fl_future_complete:
- * @value: (transfer full) (nullable): the result, may be floating
+ * @value: (transfer full) (nullable): the result: a full reference, or a floating one
  * @error: (transfer full) (nullable): the error
  *
  * Ends a running future. An error that says the job saw its cancellable fire ends it
  * CANCELLED. A second completion is ignored (and its value freed).
+ *
+ * The future takes over exactly one reference: a floating value (what g_variant_new()
+ * returns) is sunk, a full one (from g_variant_ref(), g_variant_ref_sink() or a GTask) is
+ * kept as it is. So callers pass what they own and never add a reference of their own.
  */
 void
 _fl_future_complete (FlFuture *self,
@@ -411,8 +417,10 @@ _fl_future_complete (FlFuture *self,
   GCancellable *cancellable;
   gint64 now;
 
+  /* Takes the caller's reference: g_variant_ref_sink() would add one to a value that is
+   * already a full reference, and leak it. */
   if (value != NULL)
-    g_variant_ref_sink (value);
+    value = g_variant_take_ref (value);
 
   fl_mutex_lock (&self->mutex);
   if (FL_FUTURE_STATE_IS_TERMINAL (self->state))
@@ -603,10 +611,17 @@ take_callbacks_locked (FlFuture *self)
 void
 _fl_future_deliver (FlFuture *self)
 {
+  g_atomic_int_set (&self->dispatch_pending, 0);
+  deliver_now (self);
+}
+
+/* On the home context: tells it the current state, runs the callbacks once terminal. A
+ * dispatcher entry still pending for this future then finds nothing new to say. */
+static void
+deliver_now (FlFuture *self)
+{
   FlFutureState state;
   CallbackList callbacks;
-
-  g_atomic_int_set (&self->dispatch_pending, 0);
 
   fl_mutex_lock (&self->mutex);
   state = self->state;
@@ -791,7 +806,12 @@ fl_future_cancel (FlFuture *self)
   fl_mutex_unlock (&self->mutex);
 
   record (self, FL_TRACE_FINISH, FL_FUTURE_CANCELLED, now, NULL);
-  queue_dispatch (self);
+  /* As Future.cancel(), which invokes the callbacks before it returns: on the home thread
+   * deliver right here. Anywhere else they go through the dispatcher as usual. */
+  if (_fl_context_is_home (self->context))
+    deliver_now (self);
+  else
+    queue_dispatch (self);
   return TRUE;
 }
 

@@ -7,13 +7,32 @@
 #include "fl-combinators.h"
 #include "fl-future-private.h"
 
+/* As CPython's map() generator: every job is submitted at once; the iterator lets go of
+ * each future (and so of its result) as it yields it, and only an iterator that was being
+ * consumed cancels, when it is closed, what it has not yielded. */
 struct _FlMapIter
 {
-  GPtrArray *futures;     /* FlFuture*, in submission order */
+  GPtrArray *futures;     /* FlFuture*, in submission order; NULL once yielded */
   guint      next;
   gint64     deadline;    /* G_MAXINT64 for none; counts from the fl_executor_map() call */
+  gboolean   started;     /* a next() was asked for: the iteration is under way */
   gboolean   failed;      /* an error surfaced: the rest were cancelled */
 };
+
+static void
+unref_future (gpointer future)
+{
+  if (future != NULL)
+    g_object_unref (future);
+}
+
+/* The future at @next was yielded: let go of it. */
+static void
+advance (FlMapIter *iter)
+{
+  g_clear_object ((FlFuture **) &g_ptr_array_index (iter->futures, iter->next));
+  iter->next++;
+}
 
 /**
  * fl_executor_map:
@@ -23,7 +42,8 @@ struct _FlMapIter
  * Submits every job at once, as `Executor.map()`. fl_map_iter_next() then hands back
  * the results in submission order; an error (the job's, or %FL_ERROR_TIMEOUT) surfaces
  * when its item is reached, and then the futures not yet reached are cancelled, as
- * Python does when the generator is closed.
+ * Python does when the generator is closed. Each future is released as its result is
+ * handed back; fl_map_iter_dup_futures() keeps them all, for callers that show them.
  *
  * Returns: (transfer full): the iterator, or %NULL with @error set if a submit failed
  *   (the jobs already submitted are cancelled)
@@ -43,7 +63,7 @@ fl_executor_map (FlExecutor       *self,
   g_return_val_if_fail (args != NULL || n_args == 0, NULL);
 
   iter = g_new0 (FlMapIter, 1);
-  iter->futures = g_ptr_array_new_full (n_args, g_object_unref);
+  iter->futures = g_ptr_array_new_full (n_args, unref_future);
   iter->deadline = timeout_us < 0 ? G_MAXINT64 : g_get_monotonic_time () + timeout_us;
 
   for (guint i = 0; i < n_args; i++)
@@ -97,6 +117,7 @@ fl_map_iter_next (FlMapIter  *iter,
 
   g_return_val_if_fail (iter != NULL, FALSE);
 
+  iter->started = TRUE;
   if (iter->next >= iter->futures->len)
     return FALSE;
 
@@ -109,7 +130,7 @@ fl_map_iter_next (FlMapIter  *iter,
       return FALSE;
     }
 
-  iter->next++;
+  advance (iter);
   if (result != NULL)
     *result = value;
   else
@@ -151,7 +172,7 @@ map_next_waited (GObject      *source,
       return;
     }
 
-  iter->next++;
+  advance (iter);
   g_task_return_pointer (task, value, (GDestroyNotify) g_variant_unref);
 }
 
@@ -174,6 +195,7 @@ fl_map_iter_next_async (FlMapIter           *iter,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, fl_map_iter_next_async);
   g_task_set_task_data (task, iter, NULL);
+  iter->started = TRUE;
 
   if (iter->next >= iter->futures->len)
     {
@@ -214,21 +236,34 @@ fl_map_iter_next_finish (FlMapIter     *iter,
 }
 
 /**
- * fl_map_iter_get_futures:
+ * fl_map_iter_dup_futures:
  *
- * Returns: (transfer none) (element-type FlFuture): the futures, in submission order
+ * The futures the iterator has not handed back yet, in submission order: all of them
+ * right after fl_executor_map(). The iterator lets go of each future as it yields it, so
+ * a caller that wants them all for longer (a list, a timeline) takes them here first.
+ *
+ * Returns: (transfer full) (element-type FlFuture): a new array holding references
  */
 GPtrArray *
-fl_map_iter_get_futures (FlMapIter *iter)
+fl_map_iter_dup_futures (FlMapIter *iter)
 {
+  GPtrArray *copy;
+
   g_return_val_if_fail (iter != NULL, NULL);
-  return iter->futures;
+
+  copy = g_ptr_array_new_full (iter->futures->len - iter->next, g_object_unref);
+  for (guint i = iter->next; i < iter->futures->len; i++)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (iter->futures, i)));
+  return copy;
 }
 
 /**
  * fl_map_iter_free:
  *
- * Cancels the futures not consumed yet (those already running carry on) and frees.
+ * Closes the iterator. One that was being consumed (a next call was made) cancels the
+ * futures it has not yielded (those already running carry on), as closing CPython's map()
+ * generator does; one never consumed cancels nothing: its jobs run on, as they do when a
+ * map() generator is dropped before its first next().
  */
 void
 fl_map_iter_free (FlMapIter *iter)
@@ -236,7 +271,8 @@ fl_map_iter_free (FlMapIter *iter)
   if (iter == NULL)
     return;
 
-  cancel_rest (iter);
+  if (iter->started)
+    cancel_rest (iter);
   g_ptr_array_unref (iter->futures);
   g_free (iter);
 }

@@ -17,10 +17,19 @@
  *
  * Like the thread executor, the queue lives in a refcounted Pool shared with the lanes, so
  * the executor object can be dropped while lanes finish their last jobs.
+ *
+ * A worker that cannot start (the binary is missing, exits at once, says a wrong hello)
+ * is a start failure. Its job fails with what went wrong, and the lane tries again after
+ * a delay that doubles with each failure in a row (START_BACKOFF_MIN_US up to
+ * START_BACKOFF_MAX_US), so a broken worker binary costs a few spawns, not hundreds a
+ * second. While no lane of the pool has a ready worker, a lane waiting for its next try
+ * fails jobs at once with the last start error; otherwise it leaves them to the lanes
+ * that work. The first time no worker at all could start, the pool says so once.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 #include <poll.h>
@@ -35,7 +44,7 @@
 
 #include "fl-frame.h"
 #include "fl-future-private.h"
-#include "fl-process-executor.h"
+#include "fl-process-executor-private.h"
 
 #define DEFAULT_KILL_GRACE_MS 1000
 #define SEND_TIMEOUT_US       (5 * G_USEC_PER_SEC)
@@ -44,6 +53,8 @@
 #define PENDING_LOG_MAX       (16 * 1024)
 /* Frames up to this size go from submit() straight into an idle worker's socket. */
 #define DIRECT_MAX            (16 * 1024)
+#define START_BACKOFF_MIN_US  (50 * 1000)
+#define START_BACKOFF_MAX_US  (5 * G_USEC_PER_SEC)
 
 typedef struct _Pool Pool;
 
@@ -63,13 +74,16 @@ typedef struct
   gulong         cancel_handler;
   gint64         kill_deadline;      /* 0: no kill in progress */
   gboolean       killing;            /* we signalled it: its death is expected */
-  gboolean       spawn_failed;
+  gint64         respawn_at;         /* 0: no start pending; else when to try again */
+  gboolean       reported;           /* counted in n_started once */
   GString       *pending_log;        /* output seen while no job ran */
 
   /* Under pool->mutex: others read them. sock_fd is written under it too. */
   GSubprocess   *proc;
   int            pid;
   gboolean       idle;
+  gboolean       ready;              /* the current worker said hello */
+  guint          failures;           /* start failures in a row */
   FlFuture      *handoff;            /* sent by schedule() straight to the idle worker */
   GBytes        *handoff_frame;
   gsize          handoff_sent;
@@ -86,8 +100,11 @@ struct _Pool
   Lane            *lanes;
   guint            n_lanes;
   guint            n_alive;          /* lane threads not yet finished */
-  guint            n_started;        /* workers that said hello, or failed to start */
+  guint            n_started;        /* lanes whose first worker said hello, or failed */
+  guint            n_ready;          /* lanes whose worker said hello */
   GError          *start_error;      /* the first start failure */
+  char            *last_start_error; /* the latest one, for jobs failed while none runs */
+  gboolean         start_warned;     /* "no worker could start" was said */
   gboolean         shutdown;
   gboolean         terminate;
   gboolean         strict;
@@ -97,6 +114,8 @@ struct _Pool
   int              kill_grace_us;    /* atomic access */
   GWeakRef         executor;
   FlDispatcher    *dispatcher;
+  GFunc            lost_hook;        /* tests only; atomic */
+  gpointer         lost_hook_data;
 };
 
 struct _FlProcessExecutor
@@ -155,6 +174,7 @@ pool_unref (Pool *pool)
     }
   g_free (pool->lanes);
   g_clear_error (&pool->start_error);
+  g_free (pool->last_start_error);
   g_free (pool->broken_reason);
   g_free (pool->worker_path);
   g_weak_ref_clear (&pool->executor);
@@ -282,12 +302,70 @@ lane_report_started (Lane   *lane,
   Pool *pool = lane->pool;
 
   fl_mutex_lock (&pool->mutex);
-  pool->n_started++;
-  if (error != NULL && pool->start_error == NULL)
-    pool->start_error = g_error_copy (error);
+  if (!lane->reported)
+    {
+      lane->reported = TRUE;
+      pool->n_started++;
+      if (error != NULL && pool->start_error == NULL)
+        pool->start_error = g_error_copy (error);
+    }
+  if (error == NULL)
+    {
+      lane->failures = 0;
+      if (!lane->ready)
+        pool->n_ready++;
+      lane->ready = TRUE;
+    }
   fl_cond_broadcast (&pool->cond);
   fl_mutex_unlock (&pool->mutex);
 }
+
+/* A worker could not start (or died, or misbehaved, before it said hello): count it, and
+ * set when the lane tries again. Says once when no lane of the pool could start one. */
+static void
+lane_start_failed (Lane       *lane,
+                   const char *message)
+{
+  Pool *pool = lane->pool;
+  g_autoptr(GError) error = g_error_new_literal (FL_ERROR, FL_ERROR_WORKER_DIED, message);
+  gboolean say = FALSE;
+  guint64 delay;
+
+  lane_report_started (lane, error);
+
+  fl_mutex_lock (&pool->mutex);
+  lane->failures++;
+  g_free (pool->last_start_error);
+  pool->last_start_error = g_strdup (message);
+  if (!pool->start_warned && pool->n_ready == 0)
+    {
+      say = TRUE;
+      for (guint i = 0; i < pool->n_lanes; i++)
+        say = say && pool->lanes[i].failures > 0;
+      pool->start_warned = say;
+    }
+  delay = (guint64) START_BACKOFF_MIN_US << MIN (lane->failures - 1, 16u);
+  fl_mutex_unlock (&pool->mutex);
+
+  lane->respawn_at = g_get_monotonic_time () + (gint64) MIN (delay, START_BACKOFF_MAX_US);
+  if (say)
+    g_message (_("No worker process of the pool could start (%s); it keeps trying, "
+                 "less and less often"), message);
+}
+
+/* Whether any lane has a ready worker. */
+static gboolean
+pool_has_ready_worker (Pool *pool)
+{
+  gboolean any;
+
+  fl_mutex_lock (&pool->mutex);
+  any = pool->n_ready > 0;
+  fl_mutex_unlock (&pool->mutex);
+  return any;
+}
+
+static char *describe_exit (GSubprocess *proc);
 
 static gboolean
 lane_spawn (Lane    *lane,
@@ -350,8 +428,27 @@ lane_spawn (Lane    *lane,
   lane->kill_deadline = 0;
   g_atomic_int_set (&lane->cancel_requested, FALSE);
 
+  /* GSubprocess reaps a child that exits at once (/bin/false) in the background; its
+   * identifier is NULL from then on. It never started: say how it ended. */
+  if (g_subprocess_get_identifier (proc) == NULL)
+    {
+      g_autofree char *how = NULL;
+
+      g_subprocess_wait (proc, NULL, NULL);
+      how = describe_exit (proc);
+      close (sv[0]);
+      g_clear_pointer (&lane->reader, fl_frame_reader_free);
+      lane->log_fd = -1;               /* the stream owns it, and goes with @proc */
+      g_set_error (error, FL_ERROR, FL_ERROR_WORKER_DIED,
+                   _("Worker process %u exited as soon as it started (%s)"),
+                   lane->index + 1, how);
+      return FALSE;
+    }
+
   fl_mutex_lock (&pool->mutex);
   lane->pid = (int) g_ascii_strtoll (g_subprocess_get_identifier (proc), NULL, 10);
+  lane->ready = FALSE;
+  lane->respawn_at = 0;
   lane->proc = g_steal_pointer (&proc);
   lane->sock_fd = sv[0];
   fl_mutex_unlock (&pool->mutex);
@@ -410,6 +507,17 @@ lane_finish_job (Lane     *lane,
 
 static void lane_lose_worker (Lane *lane, const char *why, GQuark domain, int code);
 
+/* Starts a worker now; a failure is a start failure (retried later). */
+static void
+lane_try_spawn (Lane *lane)
+{
+  g_autoptr(GError) error = NULL;
+
+  lane->respawn_at = 0;
+  if (!lane_spawn (lane, &error))
+    lane_start_failed (lane, error->message);
+}
+
 static GBytes *
 encode_job (FlFuture *future)
 {
@@ -466,15 +574,19 @@ lane_start_job (Lane     *lane,
 
   if (lane->proc == NULL)
     {
+      g_autofree char *last = NULL;
+
+      /* No worker could start: fail the job now with what went wrong, rather than keep
+       * it waiting for a worker that may never come. The lane retries on its own clock. */
+      fl_mutex_lock (&lane->pool->mutex);
+      last = g_strdup (lane->pool->last_start_error);
+      fl_mutex_unlock (&lane->pool->mutex);
       lane->current = g_object_ref (future);
-      /* The last start failed: try again for this job, and fail it if that fails too. */
-      if (!lane_spawn (lane, &error))
-        {
-          lane_finish_job (lane, NULL, g_steal_pointer (&error));
-          return;
-        }
-      lane->current = NULL;
-      g_object_unref (future);
+      lane_finish_job (lane, NULL,
+                       g_error_new (FL_ERROR, FL_ERROR_WORKER_DIED,
+                                    _("No worker process could run the job: %s"),
+                                    last != NULL ? last : _("the worker did not start")));
+      return;
     }
 
   lane_begin_job (lane, g_object_ref (future));
@@ -624,6 +736,9 @@ lane_reap (Lane    *lane,
   fl_mutex_lock (&pool->mutex);
   proc = g_steal_pointer (&lane->proc);
   lane->pid = 0;
+  if (lane->ready)
+    pool->n_ready--;
+  lane->ready = FALSE;
   fl_mutex_unlock (&pool->mutex);
   g_object_unref (proc);
 
@@ -678,6 +793,7 @@ lane_lose_worker (Lane       *lane,
   g_autofree char *reason = NULL;
   gboolean expected;
   gboolean stopping;
+  gboolean was_ready;
   int pid = lane->pid;
 
   /* No more jobs for this worker; one that schedule() already sent it is its job too. */
@@ -687,10 +803,14 @@ lane_lose_worker (Lane       *lane,
   if (lane->current == NULL)
     lane_adopt_handoff (lane);
   expected = lane->killing;
+  was_ready = lane->ready;
 
   how = lane_reap (lane, why != NULL);
   if (why != NULL)
     reason = g_strdup_printf ("worker process %u %s", lane->index + 1, why);
+  else if (!was_ready && !expected)
+    reason = g_strdup_printf (_("worker process %u exited before it was ready: %s"),
+                              lane->index + 1, how);
   else
     reason = g_strdup_printf ("worker process %u died: %s", lane->index + 1, how);
 
@@ -726,30 +846,35 @@ lane_lose_worker (Lane       *lane,
     }
   else if (pool->strict)
     {
+      GFunc hook = g_atomic_pointer_get (&pool->lost_hook);
+
+      /* Broken first, as CPython does "so that submits fail right now": whoever the
+       * failed future wakes must find the pool refusing work. */
+      pool_break (pool, reason);
       if (lane->current != NULL)
         lane_finish_job (lane, NULL,
                          g_error_new (FL_ERROR, FL_ERROR_BROKEN_POOL,
                                       "A process in the pool was terminated abruptly (%s); "
                                       "the pool is broken", reason));
-      pool_break (pool, reason);
+      if (hook != NULL)
+        hook (g_atomic_pointer_get (&pool->lost_hook_data), NULL);
       return;
     }
   else
     lane_finish_job (lane, NULL, g_error_new (domain, code, "%s", reason));
 
+  if (!was_ready && !expected)
+    {
+      /* It never got going: a start failure, retried after a growing delay. */
+      lane_start_failed (lane, reason);
+      return;
+    }
+
   fl_mutex_lock (&pool->mutex);
   stopping = pool->terminate || pool->broken || (pool->shutdown && pool->queue.length == 0);
   fl_mutex_unlock (&pool->mutex);
   if (!stopping)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!lane_spawn (lane, &error))
-        {
-          g_warning ("%s", error->message);
-          lane->spawn_failed = TRUE;
-        }
-    }
+    lane_try_spawn (lane);
 }
 
 /* Frames from the worker ------------------------------------------------------------- */
@@ -929,6 +1054,7 @@ static gboolean
 lane_take_work (Lane *lane)
 {
   Pool *pool = lane->pool;
+  gboolean stop;
 
   while (lane->current == NULL)
     {
@@ -940,6 +1066,16 @@ lane_take_work (Lane *lane)
       /* A worker being killed takes no new job: wait for its replacement. */
       if (lane->killing)
         return FALSE;
+      /* No worker (waiting to try again): leave the jobs to lanes that have one, unless
+       * none has, in which case a job fails now rather than wait for nobody. */
+      if (lane->proc == NULL && pool_has_ready_worker (pool))
+        {
+          fl_mutex_lock (&pool->mutex);
+          lane->idle = FALSE;
+          stop = pool->broken || pool->terminate || (pool->shutdown && pool->queue.length == 0);
+          fl_mutex_unlock (&pool->mutex);
+          return stop;
+        }
 
       fl_mutex_lock (&pool->mutex);
       if (lane->handoff != NULL)
@@ -988,14 +1124,8 @@ lane_main (gpointer data)
 {
   Lane *lane = data;
   Pool *pool = lane->pool;
-  g_autoptr(GError) error = NULL;
 
-  if (!lane_spawn (lane, &error))
-    {
-      lane->spawn_failed = TRUE;
-      lane_report_started (lane, error);
-      g_clear_error (&error);
-    }
+  lane_try_spawn (lane);
 
   for (;;)
     {
@@ -1003,12 +1133,23 @@ lane_main (gpointer data)
       int n_fds = 0, timeout = -1;
       int sock_index = -1, log_index = -1;
 
+      if (lane->proc == NULL && lane->respawn_at > 0
+          && g_get_monotonic_time () >= lane->respawn_at)
+        lane_try_spawn (lane);
+
       if (lane_take_work (lane))
         break;
 
       lane_check_kill (lane);
       if (lane->kill_deadline > 0)
         timeout = (int) MAX (0, (lane->kill_deadline - g_get_monotonic_time () + 999) / 1000);
+      if (lane->proc == NULL && lane->respawn_at > 0)
+        {
+          int until_respawn = (int) MAX (0, (lane->respawn_at - g_get_monotonic_time () + 999)
+                                            / 1000);
+
+          timeout = timeout < 0 ? until_respawn : MIN (timeout, until_respawn);
+        }
 
       fds[n_fds++] = (struct pollfd) { lane->wake_fd, POLLIN, 0 };
       if (lane->sock_fd >= 0)
@@ -1356,33 +1497,43 @@ fl_process_executor_init (FlProcessExecutor *self)
 
 /**
  * fl_process_executor_new:
- * @max_workers: worker processes; 0 for one per core
+ * @max_workers: worker processes; 0 for one per core; negative is an error
  *
  * Starts the workers at once (in the background; see fl_process_executor_wait_ready()).
  *
  * Returns: (transfer full): a process-pool executor
  */
 FlExecutor *
-fl_process_executor_new (guint max_workers)
+fl_process_executor_new (int max_workers)
 {
   return fl_process_executor_new_full (max_workers, FALSE, NULL);
 }
 
 /**
  * fl_process_executor_new_full:
+ * @max_workers: worker processes; 0 for one per core; negative is an error
  * @strict: break the pool on the first dead worker, as Python does
  * @worker_path: (nullable): the worker binary; %NULL to find it
+ *
+ * Returns: (transfer full) (nullable): a process-pool executor, or %NULL (with a critical
+ *   warning) for a negative @max_workers; see fl_executor_check_max_workers()
  */
 FlExecutor *
-fl_process_executor_new_full (guint       max_workers,
+fl_process_executor_new_full (int         max_workers,
                               gboolean    strict,
                               const char *worker_path)
 {
   g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
 
+  if (!fl_executor_check_max_workers (max_workers, &error))
+    {
+      g_critical ("fl_process_executor_new: %s", error->message);
+      return NULL;
+    }
   if (max_workers == 0)
-    max_workers = g_get_num_processors ();
-  name = g_strdup_printf (strict ? "process pool × %u (strict)" : "process pool × %u",
+    max_workers = (int) g_get_num_processors ();
+  name = g_strdup_printf (strict ? "process pool × %d (strict)" : "process pool × %d",
                           max_workers);
   return g_object_new (FL_TYPE_PROCESS_EXECUTOR,
                        "max-workers", max_workers,
@@ -1550,4 +1701,15 @@ fl_process_executor_set_kill_grace_ms (FlProcessExecutor *self,
     return;
   g_atomic_int_set (&self->pool->kill_grace_us, (gint) grace_ms * 1000);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KILL_GRACE_MS]);
+}
+
+void
+_fl_process_executor_set_lost_worker_hook (FlProcessExecutor *self,
+                                           GFunc              hook,
+                                           gpointer           data)
+{
+  g_return_if_fail (FL_IS_PROCESS_EXECUTOR (self));
+
+  g_atomic_pointer_set (&self->pool->lost_hook_data, data);
+  g_atomic_pointer_set (&self->pool->lost_hook, hook);
 }

@@ -15,8 +15,8 @@ G_DECLARE_FINAL_TYPE (FlProcessExecutor, fl_process_executor, FL, PROCESS_EXECUT
 #define FL_WORKER_NAME     "futures-lab-worker"
 #define FL_WORKER_PATH_ENV "FUTURES_LAB_WORKER"
 
-FlExecutor *fl_process_executor_new            (guint               max_workers);
-FlExecutor *fl_process_executor_new_full       (guint               max_workers,
+FlExecutor *fl_process_executor_new            (int                 max_workers);
+FlExecutor *fl_process_executor_new_full       (int                 max_workers,
                                                 gboolean            strict,
                                                 const char         *worker_path);
 gboolean    fl_process_executor_get_strict     (FlProcessExecutor  *self);

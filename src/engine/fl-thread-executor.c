@@ -11,10 +11,22 @@
  *
  * The queue lives in a refcounted Core that the lanes share, so the executor object can
  * be dropped while lanes finish their last jobs, from any thread, without joining.
+ *
+ * Idle lanes are counted as CPython's idle semaphore: a lane counts itself available
+ * *before* it completes a job's future, so a submit() made by whoever that completion
+ * woke (the back-to-back submit().result() pattern) finds it and claims it instead of
+ * starting another thread. A new lane is started with the job it was started for, so
+ * that job is the lane's own from the start: shutdown(cancel_futures) right after a burst
+ * of submits cannot take every job away from lanes that have not run yet, just as
+ * CPython's Thread.start() waits for its thread to run.
+ *
+ * At exit, as CPython joins its workers, the lanes of every executor finish the work
+ * that was queued (see join_all_at_exit()).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,7 +34,7 @@
 #include "fl-lock.h"
 
 #include "fl-future-private.h"
-#include "fl-thread-executor.h"
+#include "fl-thread-executor-private.h"
 
 #define GIL_SWITCH_INTERVAL_US 5000
 #define SPIN_US                50
@@ -56,9 +68,12 @@ typedef struct
   guint           n_lanes;    /* started */
   guint           n_alive;    /* not yet returned */
   guint           n_idle;     /* spinning or sleeping */
+  int             n_available; /* atomic: lanes free for a new job, not yet claimed */
   int             n_queued;   /* atomic copy of queue.length, for spinners */
   int             shutdown;   /* written under the lock, read atomically by spinners */
   FlGil          *gil;        /* NULL unless simulating the GIL */
+  GFunc           hooks[FL_THREAD_N_HOOKS];       /* tests only; atomic */
+  gpointer        hook_data[FL_THREAD_N_HOOKS];
 } Core;
 
 struct _FlThreadExecutor
@@ -70,6 +85,93 @@ struct _FlThreadExecutor
 };
 
 G_DEFINE_FINAL_TYPE (FlThreadExecutor, fl_thread_executor, FL_TYPE_EXECUTOR)
+
+static inline void
+run_hook (Core         *core,
+          FlThreadHook  point)
+{
+  GFunc hook = g_atomic_pointer_get (&core->hooks[point]);
+
+  if (G_UNLIKELY (hook != NULL))
+    hook (g_atomic_pointer_get (&core->hook_data[point]), NULL);
+}
+
+/* Lanes running anywhere, for the exit handler: core -> core (a reference). */
+static FlMutex live_lock = FL_MUTEX_INIT;
+static GHashTable *live_cores;
+
+static Core *core_ref (Core *core);
+static void core_unref (Core *core);
+
+static void
+live_add (Core *core)
+{
+  fl_mutex_lock (&live_lock);
+  if (live_cores == NULL)
+    live_cores = g_hash_table_new (NULL, NULL);
+  if (g_hash_table_add (live_cores, core))
+    core_ref (core);
+  fl_mutex_unlock (&live_lock);
+}
+
+static void
+live_remove (Core *core)
+{
+  gboolean removed;
+
+  fl_mutex_lock (&live_lock);
+  removed = live_cores != NULL && g_hash_table_remove (live_cores, core);
+  fl_mutex_unlock (&live_lock);
+  if (removed)
+    core_unref (core);
+}
+
+/* atexit: like CPython's threading._shutdown for its executors, stop taking work and wait
+ * for every lane to finish what was queued. Without it a program that returns from main()
+ * without shutdown() would lose its queued and running jobs mid-way. */
+static void
+join_all_at_exit (void)
+{
+  GList *cores = NULL;
+
+  fl_mutex_lock (&live_lock);
+  if (live_cores != NULL)
+    {
+      cores = g_hash_table_get_keys (live_cores);
+      g_hash_table_steal_all (live_cores);
+    }
+  fl_mutex_unlock (&live_lock);
+
+  for (GList *l = cores; l != NULL; l = l->next)
+    {
+      Core *core = l->data;
+
+      fl_mutex_lock (&core->mutex);
+      g_atomic_int_set (&core->shutdown, TRUE);
+      fl_cond_broadcast (&core->work_cond);
+      while (core->n_alive > 0)
+        fl_cond_wait (&core->done_cond, &core->mutex);
+      fl_mutex_unlock (&core->mutex);
+      core_unref (core);
+    }
+  g_list_free (cores);
+}
+
+/* Claims an available lane for a job just queued; lock held (lanes only add to it). */
+static gboolean
+claim_available_locked (Core *core)
+{
+  int n;
+
+  do
+    {
+      n = g_atomic_int_get (&core->n_available);
+      if (n <= 0)
+        return FALSE;
+    }
+  while (!g_atomic_int_compare_and_exchange (&core->n_available, n, n - 1));
+  return TRUE;
+}
 
 static GPrivate gil_state = G_PRIVATE_INIT (g_free);
 
@@ -284,21 +386,64 @@ lower_thread_priority (void)
 #endif
 }
 
+/* What a new lane is started with: its number and the job it was started for. */
+typedef struct
+{
+  int       lane;
+  FlFuture *first;
+} LaneStart;
+
+static void
+run_job (Core     *core,
+         FlFuture *future,
+         FlGil    *gil,
+         int       lane)
+{
+  /* RUNNING first, then the GIL: as in CPython, a thread waiting for the GIL is a
+   * running job that makes no progress, which is what the timeline should show. */
+  if (_fl_future_set_running (future, FL_LANE_THREAD, lane))
+    {
+      GError *error = NULL;
+      GVariant *value;
+
+      _fl_gil_enter_lane (gil);
+      value = _fl_future_invoke (future, &error);
+      _fl_gil_leave_lane ();
+      /* Available before the future is done: see the top of the file. */
+      g_atomic_int_inc (&core->n_available);
+      _fl_future_complete (future, value, error);
+      run_hook (core, FL_THREAD_HOOK_AFTER_JOB);
+    }
+  else
+    g_atomic_int_inc (&core->n_available);     /* cancelled while queued */
+  g_object_unref (future);
+}
+
 /* The body of one worker thread. */
 static void
 lane_main (gpointer data,
            gpointer user_data)
 {
   Core *core = user_data;
-  int lane = GPOINTER_TO_INT (data) - 1;
+  LaneStart *start = data;
+  int lane = start->lane - 1;
+  FlFuture *first = start->first;
+  FlGil *gil;
+  gboolean last;
 
+  g_free (start);
   lower_thread_priority ();
+  run_hook (core, FL_THREAD_HOOK_LANE_START);
+
+  fl_mutex_lock (&core->mutex);
+  gil = core->gil;
+  fl_mutex_unlock (&core->mutex);
+  run_job (core, first, gil, lane);
 
   fl_mutex_lock (&core->mutex);
   for (;;)
     {
       FlFuture *future;
-      FlGil *gil;
 
       if (core->queue.length == 0 && !core->shutdown)
         {
@@ -325,27 +470,19 @@ lane_main (gpointer data,
       gil = core->gil;
       fl_mutex_unlock (&core->mutex);
 
-      /* RUNNING first, then the GIL: as in CPython, a thread waiting for the GIL is a
-       * running job that makes no progress, which is what the timeline should show. */
-      if (_fl_future_set_running (future, FL_LANE_THREAD, lane))
-        {
-          GError *error = NULL;
-          GVariant *value;
-
-          _fl_gil_enter_lane (gil);
-          value = _fl_future_invoke (future, &error);
-          _fl_gil_leave_lane ();
-          _fl_future_complete (future, value, error);
-        }
-      g_object_unref (future);
+      run_job (core, future, gil, lane);
 
       fl_mutex_lock (&core->mutex);
     }
 
-  if (--core->n_alive == 0)
+  last = --core->n_alive == 0;
+  if (last)
     fl_cond_broadcast (&core->done_cond);
   fl_mutex_unlock (&core->mutex);
 
+  /* The queue is empty and the executor shut down: nothing left to join at exit. */
+  if (last)
+    live_remove (core);
   core_unref (core);
 }
 
@@ -356,7 +493,7 @@ fl_thread_executor_schedule (FlExecutor  *executor,
 {
   FlThreadExecutor *self = FL_THREAD_EXECUTOR (executor);
   Core *core = self->core;
-  int new_lane = 0;
+  LaneStart *start = NULL;
 
   fl_mutex_lock (&core->mutex);
   if (core->shutdown)
@@ -368,31 +505,46 @@ fl_thread_executor_schedule (FlExecutor  *executor,
       return FALSE;
     }
 
-  queue_push (&core->queue, future);
-  g_atomic_int_inc (&core->n_queued);
-  if (core->n_idle > 0)
-    fl_cond_signal (&core->work_cond);
-  else if (core->n_lanes < core->max_workers)
+  if (claim_available_locked (core) || core->n_lanes >= core->max_workers)
     {
-      new_lane = ++core->n_lanes;
+      queue_push (&core->queue, future);
+      g_atomic_int_inc (&core->n_queued);
+      if (core->n_idle > 0)
+        fl_cond_signal (&core->work_cond);
+    }
+  else
+    {
+      start = g_new (LaneStart, 1);
+      start->lane = (int) ++core->n_lanes;
+      start->first = g_object_ref (future);
       core->n_alive++;
       core_ref (core);
     }
   fl_mutex_unlock (&core->mutex);
 
   /* Starting a thread is slow: never with the queue locked. */
-  if (new_lane > 0)
+  if (start != NULL)
     {
       g_autoptr(GError) local_error = NULL;
+      int lane = start->lane;
 
-      if (!g_thread_pool_push (self->pool, GINT_TO_POINTER (new_lane), &local_error))
+      live_add (core);
+      if (!g_thread_pool_push (self->pool, start, &local_error))
         {
-          g_critical ("Could not start worker thread %d: %s", new_lane, local_error->message);
+          g_critical ("Could not start worker thread %d: %s", lane, local_error->message);
           fl_mutex_lock (&core->mutex);
           core->n_lanes--;
-          if (--core->n_alive == 0)
+          core->n_alive--;
+          /* The job waits for another lane rather than being lost. */
+          queue_push (&core->queue, start->first);
+          g_atomic_int_inc (&core->n_queued);
+          if (core->n_idle > 0)
+            fl_cond_signal (&core->work_cond);
+          if (core->n_alive == 0)
             fl_cond_broadcast (&core->done_cond);
           fl_mutex_unlock (&core->mutex);
+          g_object_unref (start->first);
+          g_free (start);
           core_unref (core);
         }
     }
@@ -479,6 +631,8 @@ fl_thread_executor_class_init (FlThreadExecutorClass *klass)
   object_class->constructed = fl_thread_executor_constructed;
   object_class->finalize = fl_thread_executor_finalize;
 
+  atexit (join_all_at_exit);
+
   executor_class->schedule = fl_thread_executor_schedule;
   executor_class->shutdown = fl_thread_executor_shutdown;
   executor_class->get_lane_kind = fl_thread_executor_get_lane_kind;
@@ -497,18 +651,25 @@ fl_thread_executor_init (FlThreadExecutor *self)
 
 /**
  * fl_thread_executor_new:
- * @max_workers: 0 for the default, min(32, cores + 4)
+ * @max_workers: 0 for the default, min(32, cores + 4); negative is an error
  *
- * Returns: (transfer full): a thread-pool executor
+ * Returns: (transfer full) (nullable): a thread-pool executor, or %NULL (with a critical
+ *   warning) for a negative @max_workers; see fl_executor_check_max_workers()
  */
 FlExecutor *
-fl_thread_executor_new (guint max_workers)
+fl_thread_executor_new (int max_workers)
 {
   g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
 
+  if (!fl_executor_check_max_workers (max_workers, &error))
+    {
+      g_critical ("fl_thread_executor_new: %s", error->message);
+      return NULL;
+    }
   if (max_workers == 0)
     max_workers = fl_default_max_workers ();
-  name = g_strdup_printf ("thread pool × %u", max_workers);
+  name = g_strdup_printf ("thread pool × %d", max_workers);
   return g_object_new (FL_TYPE_THREAD_EXECUTOR,
                        "max-workers", max_workers,
                        "display-name", name,
@@ -541,4 +702,18 @@ fl_thread_executor_get_gil (FlThreadExecutor *self)
 {
   g_return_val_if_fail (FL_IS_THREAD_EXECUTOR (self), FALSE);
   return self->simulate_gil;
+}
+
+void
+_fl_thread_executor_set_hook (FlThreadExecutor *self,
+                              FlThreadHook      point,
+                              GFunc             hook,
+                              gpointer          data)
+{
+  g_return_if_fail (FL_IS_THREAD_EXECUTOR (self));
+  g_return_if_fail (point < FL_THREAD_N_HOOKS);
+
+  /* Atomics: lanes read them without the lock, once per job. */
+  g_atomic_pointer_set (&self->core->hook_data[point], data);
+  g_atomic_pointer_set (&self->core->hooks[point], hook);
 }

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define FL_TYPE_THREAD_EXECUTOR (fl_thread_executor_get_type ())
 G_DECLARE_FINAL_TYPE (FlThreadExecutor, fl_thread_executor, FL, THREAD_EXECUTOR, FlExecutor)
 
-FlExecutor *fl_thread_executor_new       (guint              max_workers);
+FlExecutor *fl_thread_executor_new       (int                max_workers);
 void        fl_thread_executor_set_gil   (FlThreadExecutor  *self,
                                           gboolean           simulate_gil);
 gboolean    fl_thread_executor_get_gil   (FlThreadExecutor  *self);

@@ -248,12 +248,12 @@ test_map_error_surfaces_when_reached (void)
   g_autoptr(FlMapIter) iter = NULL;
   g_autoptr(GError) error = NULL;
   GVariant *value = NULL;
-  GPtrArray *futures;
+  g_autoptr(GPtrArray) futures = NULL;
 
   map_gate = fl_test_gate_new ();
   iter = fl_executor_map (executor, "maybe-fail", args, 4, FL_TIMEOUT_INFINITE, &error);
   g_assert_no_error (error);
-  futures = fl_map_iter_get_futures (iter);
+  futures = fl_map_iter_dup_futures (iter);
 
   g_assert_true (fl_map_iter_next (iter, &value, &error));
   g_assert_cmpstr (g_variant_get_type_string (value), ==, "(s)");
@@ -288,11 +288,11 @@ test_map_timeout_counts_from_call (void)
   GVariant *args[2] = { g_variant_new ("(i)", 1), g_variant_new ("(i)", 2) };
   g_autoptr(FlMapIter) iter = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *futures;
+  g_autoptr(GPtrArray) futures = NULL;
 
   iter = fl_executor_map (executor, "echo", args, 2, 30 * 1000, &error);
   g_assert_no_error (error);
-  futures = fl_map_iter_get_futures (iter);
+  futures = fl_map_iter_dup_futures (iter);
 
   g_assert_false (fl_map_iter_next (iter, NULL, &error));
   g_assert_error (error, FL_ERROR, FL_ERROR_TIMEOUT);

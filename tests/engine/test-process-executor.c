@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "futures-lab-engine.h"
+#include "fl-frame.h"
+#include "fl-process-executor-private.h"
 #include "fl-test-utils.h"
 
 #define JOB_TIMEOUT_MS 10000
@@ -529,6 +531,51 @@ test_process_strict (void)
   shutdown_and_check (executor);
 }
 
+/* The lost-worker hook: holds the lane until the test opens the gate. */
+static void
+hold_lane (gpointer data,
+           gpointer unused)
+{
+  FlTestGate *gate = data;
+
+  fl_mutex_lock (&gate->mutex);
+  gate->entered++;
+  fl_cond_broadcast (&gate->cond);
+  while (!gate->open)
+    fl_cond_wait (&gate->cond, &gate->mutex);
+  fl_mutex_unlock (&gate->mutex);
+}
+
+static void
+test_process_strict_broken_before_failing (void)
+{
+  g_autoptr(FlExecutor) executor = new_pool (1, TRUE, NULL);
+  FlTestGate *gate = fl_test_gate_new ();
+  g_autoptr(FlFuture) crash = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = NULL;
+  FlFuture *refused;
+
+  /* The lane stops right after the dead worker's future was failed: whoever that future
+   * woke must already find the pool broken, as CPython marks it "so that submits fail
+   * right now". */
+  _fl_process_executor_set_lost_worker_hook (FL_PROCESS_EXECUTOR (executor), hold_lane, gate);
+  crash = submit (executor, "crash", g_variant_new ("(s)", "segv"));
+  value = fl_future_result (crash, FL_TIMEOUT_INFINITE, &error);
+  g_assert_null (value);
+  g_assert_error (error, FL_ERROR, FL_ERROR_BROKEN_POOL);
+  g_clear_error (&error);
+
+  g_assert_true (fl_process_executor_is_broken (FL_PROCESS_EXECUTOR (executor)));
+  refused = fl_executor_submit (executor, "echo", NULL, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, FL_ERROR, FL_ERROR_BROKEN_POOL);
+
+  fl_test_gate_open (gate);
+  shutdown_and_check (executor);
+  fl_test_gate_free (gate);
+}
+
 static void
 test_process_no_zombies (void)
 {
@@ -916,6 +963,8 @@ main (int    argc,
   g_test_add_func ("/engine/process/cancel-escalates-to-sigkill",
                    test_process_cancel_escalates);
   g_test_add_func ("/engine/process/strict-breaks-pool", test_process_strict);
+  g_test_add_func ("/engine/process/strict-broken-before-failing",
+                   test_process_strict_broken_before_failing);
   g_test_add_func ("/engine/process/no-zombies", test_process_no_zombies);
   g_test_add_func ("/engine/process/shutdown-mid-run", test_process_shutdown_mid_run);
   g_test_add_func ("/engine/process/terminate-mid-run", test_process_terminate);
