@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "futures-lab-engine.h"
 #include "fl-frame.h"
 #include "fl-process-executor-private.h"
@@ -771,14 +773,75 @@ write_frame (int       fd,
   fl_frame_write_all (fd, frame, -1, NULL);
 }
 
-/* Says hello, then for each job does what its argument (a string) says. */
+/* Before hello, does what $FL_FAKE_HELLO says; returns FALSE to exit instead of
+ * serving jobs. */
+static gboolean
+fake_hello (int fd)
+{
+  const char *mode = g_getenv ("FL_FAKE_HELLO");
+
+  if (mode == NULL || *mode == '\0')
+    write_frame (fd, FL_FRAME_HELLO, 0,
+                 g_variant_new ("(ux)", FL_FRAME_PROTOCOL_VERSION, (gint64) getpid ()));
+  else if (g_str_equal (mode, "die"))
+    _exit (3);
+  else if (g_str_equal (mode, "wrong-version"))
+    write_frame (fd, FL_FRAME_HELLO, 0, g_variant_new ("(ux)", 99, (gint64) getpid ()));
+  else if (g_str_equal (mode, "wrong-pid"))
+    write_frame (fd, FL_FRAME_HELLO, 0, g_variant_new ("(ux)", FL_FRAME_PROTOCOL_VERSION,
+                                                      (gint64) 1));
+  else if (g_str_equal (mode, "wrong-type"))
+    write_frame (fd, FL_FRAME_HELLO, 0, g_variant_new_string ("hello"));
+  else if (g_str_equal (mode, "result-first"))
+    write_frame (fd, FL_FRAME_RESULT, 1, g_variant_new_string ("before hello"));
+  else if (g_str_equal (mode, "garbage"))
+    {
+      static const guint8 junk[] = { 0, 0, 0, 6, 0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa };
+
+      write_raw (fd, junk, sizeof junk);
+    }
+  else if (g_str_equal (mode, "huge"))
+    {
+      guint32 be = GUINT32_TO_BE (0x7fffffffu);
+
+      write_raw (fd, &be, sizeof be);
+    }
+  else if (g_str_equal (mode, "truncated"))
+    {
+      g_autoptr(GBytes) frame = fl_frame_encode (FL_FRAME_HELLO, 0,
+                                                 g_variant_new ("(ux)", FL_FRAME_PROTOCOL_VERSION,
+                                                                (gint64) getpid ()));
+      gsize length;
+      const guint8 *data = g_bytes_get_data (frame, &length);
+
+      write_raw (fd, data, length / 2);
+      _exit (0);
+    }
+  return TRUE;
+}
+
+/* A reply bigger than the frame cap, really sent: the parent must refuse it from the
+ * header, without buffering it. */
+static void
+write_huge_result (int     fd,
+                   guint64 id)
+{
+  gsize size = FL_FRAME_DEFAULT_MAX_SIZE + 1024 * 1024;
+  g_autofree char *text = g_malloc (size + 1);
+
+  memset (text, 'x', size);
+  text[size] = '\0';
+  write_frame (fd, FL_FRAME_RESULT, id, g_variant_new_take_string (g_steal_pointer (&text)));
+}
+
+/* Says hello (or misbehaves first, see fake_hello()), then for each job does what its
+ * argument (a string) says. */
 static int
 fake_worker_main (int fd)
 {
   g_autoptr(FlFrameReader) reader = fl_frame_reader_new (fl_frame_specs_to_worker, 0);
 
-  write_frame (fd, FL_FRAME_HELLO, 0,
-               g_variant_new ("(ux)", FL_FRAME_PROTOCOL_VERSION, (gint64) getpid ()));
+  fake_hello (fd);
   for (;;)
     {
       g_autoptr(GVariant) body = NULL;
@@ -815,6 +878,10 @@ fake_worker_main (int fd)
         }
       else if (g_str_equal (mode, "wrong-type"))
         write_frame (fd, FL_FRAME_PROGRESS, id, g_variant_new_string ("half done"));
+      else if (g_str_equal (mode, "huge"))
+        write_huge_result (fd, id);
+      else if (g_str_equal (mode, "die"))
+        _exit (4);
       else if (g_str_equal (mode, "wrong-id"))
         write_frame (fd, FL_FRAME_RESULT, id + 1000, g_variant_new_string ("not yours"));
       else if (g_str_equal (mode, "half-then-exit"))
@@ -847,6 +914,8 @@ test_process_malformed_frames (void)
     { "wrong-type", FL_ERROR_PROTOCOL, "carries s, expected (dt)" },
     { "wrong-id", FL_ERROR_PROTOCOL, "broke the protocol" },
     { "half-then-exit", FL_ERROR_WORKER_DIED, "worker process 1 died: exit status 0" },
+    { "huge", FL_ERROR_PROTOCOL, "sent a malformed frame: Malformed frame: announced length" },
+    { "die", FL_ERROR_WORKER_DIED, "worker process 1 died: exit status 4" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -869,6 +938,81 @@ test_process_malformed_frames (void)
       g_assert_cmpstr (g_variant_get_string (fl_future_peek_result (good), NULL), ==, "fine");
     }
   shutdown_and_check (executor);
+}
+
+/* Workers that never get going: each job ends with a clear error, the parent lives, and
+ * the pool does not respawn in a tight loop. */
+static void
+check_start_failures (const char *worker_path,
+                      guint       workers)
+{
+  g_autoptr(FlExecutor) executor = fl_process_executor_new_full ((int) workers, FALSE,
+                                                                 worker_path);
+  g_autoptr(GPtrArray) futures = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  WorkerEvents events = { 0 };
+
+  watch_events (executor, &events);
+  g_assert_false (fl_process_executor_wait_ready (FL_PROCESS_EXECUTOR (executor),
+                                                  (gint64) JOB_TIMEOUT_MS * FL_TEST_SLOWDOWN
+                                                  * 1000, &error));
+  g_assert_nonnull (error);
+  g_test_message ("start: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "orker process"));
+
+  for (guint i = 0; i < 6; i++)
+    g_ptr_array_add (futures, submit (executor, "echo", g_variant_new_string ("ok")));
+  for (guint i = 0; i < futures->len; i++)
+    {
+      const GError *job_error;
+
+      wait_done (futures->pdata[i]);
+      g_assert_cmpint (fl_future_get_state (futures->pdata[i]), ==, FL_FUTURE_FAILED);
+      job_error = fl_future_peek_error (futures->pdata[i]);
+      g_assert_true (job_error->domain == FL_ERROR);
+      g_assert_true (job_error->code == FL_ERROR_WORKER_DIED
+                     || job_error->code == FL_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (job_error->message, "orker process"));
+    }
+  g_test_message ("last job: %s", fl_future_peek_error (futures->pdata[5])->message);
+  shutdown_and_check (executor);
+  /* Backing off: a handful of tries per lane, not one per job or hundreds a second. */
+  g_test_message ("%u workers started", events.started);
+  g_assert_cmpuint (events.started, <=, 12 * workers);
+  g_ptr_array_unref (events.reasons);
+}
+
+static void
+test_process_worker_exits_at_once (void)
+{
+  check_start_failures ("/bin/false", 2);
+}
+
+static void
+test_process_fake_worker_bad_hello (void)
+{
+  static const char *modes[] = { "die", "wrong-version", "wrong-pid", "wrong-type",
+                                 "result-first", "garbage", "huge", "truncated" };
+
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-fake-worker-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      /* A wrapper sets the mode: changing our own environment is not thread-safe. */
+      g_autofree char *wrapper = g_build_filename (dir, modes[i], NULL);
+      g_autofree char *script = g_strdup_printf ("#!/bin/sh\nFL_FAKE_HELLO=%s exec '%s' \"$@\"\n",
+                                                 modes[i], self_path);
+
+      g_test_message ("hello mode %s", modes[i]);
+      g_file_set_contents (wrapper, script, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (wrapper, 0755), ==, 0);
+      check_start_failures (wrapper, 1);
+      g_unlink (wrapper);
+    }
+  g_rmdir (dir);
 }
 
 /* No orphans: the parent dies, its workers die with it ----------------------------------- */
@@ -974,6 +1118,8 @@ main (int    argc,
   g_test_add_func ("/engine/process/malformed-frames-from-fake-worker",
                    test_process_malformed_frames);
   g_test_add_func ("/engine/process/parent-death-kills-workers", test_process_parent_death);
+  g_test_add_func ("/engine/process/worker-exits-at-once", test_process_worker_exits_at_once);
+  g_test_add_func ("/engine/process/fake-worker-bad-hello", test_process_fake_worker_bad_hello);
 
   return g_test_run ();
 }
