@@ -34,6 +34,7 @@
 #include <glib-unix.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
@@ -152,6 +153,69 @@ pool_ref (Pool *pool)
 {
   g_atomic_ref_count_inc (&pool->ref);
   return pool;
+}
+
+static void pool_unref (Pool *pool);
+
+/* Pools with lanes alive, for the exit handler: pool -> pool (a reference). */
+static FlMutex live_lock = FL_MUTEX_INIT;
+static GHashTable *live_pools;
+
+static void
+live_add (Pool *pool)
+{
+  fl_mutex_lock (&live_lock);
+  if (live_pools == NULL)
+    live_pools = g_hash_table_new (NULL, NULL);
+  if (g_hash_table_add (live_pools, pool))
+    pool_ref (pool);
+  fl_mutex_unlock (&live_lock);
+}
+
+static void
+live_remove (Pool *pool)
+{
+  gboolean removed;
+
+  fl_mutex_lock (&live_lock);
+  removed = live_pools != NULL && g_hash_table_remove (live_pools, pool);
+  fl_mutex_unlock (&live_lock);
+  if (removed)
+    pool_unref (pool);
+}
+
+static void pool_wake_all (Pool *pool);
+
+/* atexit: as CPython's ProcessPoolExecutor joins its workers at exit, every pool stops
+ * taking work, finishes what was queued and closes its workers before the process ends. */
+static void
+join_all_at_exit (void)
+{
+  GList *pools = NULL;
+
+  fl_mutex_lock (&live_lock);
+  if (live_pools != NULL)
+    {
+      pools = g_hash_table_get_keys (live_pools);
+      g_hash_table_steal_all (live_pools);
+    }
+  fl_mutex_unlock (&live_lock);
+
+  for (GList *l = pools; l != NULL; l = l->next)
+    {
+      Pool *pool = l->data;
+
+      fl_mutex_lock (&pool->mutex);
+      pool->shutdown = TRUE;
+      fl_mutex_unlock (&pool->mutex);
+      pool_wake_all (pool);
+      fl_mutex_lock (&pool->mutex);
+      while (pool->n_alive > 0)
+        fl_cond_wait (&pool->cond, &pool->mutex);
+      fl_mutex_unlock (&pool->mutex);
+      pool_unref (pool);
+    }
+  g_list_free (pools);
 }
 
 static void
@@ -1124,6 +1188,7 @@ lane_main (gpointer data)
 {
   Lane *lane = data;
   Pool *pool = lane->pool;
+  gboolean last;
 
   lane_try_spawn (lane);
 
@@ -1191,10 +1256,14 @@ lane_main (gpointer data)
 
   fl_mutex_lock (&pool->mutex);
   /* A worker that never said hello still counts, so wait_ready() cannot hang. */
-  if (--pool->n_alive == 0)
+  last = --pool->n_alive == 0;
+  if (last)
     pool->n_started = MAX (pool->n_started, pool->n_lanes);
   fl_cond_broadcast (&pool->cond);
   fl_mutex_unlock (&pool->mutex);
+
+  if (last)
+    live_remove (pool);
 
   pool_unref (pool);
   return NULL;
@@ -1350,6 +1419,7 @@ fl_process_executor_constructed (GObject *object)
 
   /* Start every worker now, in parallel: the pool is warm before the first job. */
   pool->n_alive = pool->n_lanes;
+  live_add (pool);
   for (guint i = 0; i < pool->n_lanes; i++)
     {
       g_autofree char *name = g_strdup_printf ("fl-process-%u", i + 1);
@@ -1429,6 +1499,7 @@ fl_process_executor_class_init (FlProcessExecutorClass *klass)
   FlExecutorClass *executor_class = FL_EXECUTOR_CLASS (klass);
 
   object_class->constructed = fl_process_executor_constructed;
+  atexit (join_all_at_exit);
   object_class->finalize = fl_process_executor_finalize;
   object_class->get_property = fl_process_executor_get_property;
   object_class->set_property = fl_process_executor_set_property;

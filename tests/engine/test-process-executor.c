@@ -1015,6 +1015,39 @@ test_process_fake_worker_bad_hello (void)
   g_rmdir (dir);
 }
 
+/* Exit: a pool never shut down finishes its work, as CPython joins its workers ---------- */
+
+static FlFuture *exit_future;
+
+static void
+print_exit_state (void)
+{
+  printf ("state at exit: %s\n", fl_future_get_state (exit_future) == FL_FUTURE_FINISHED
+                                   ? "finished" : "not finished");
+  fflush (stdout);
+}
+
+static void
+test_process_exit_finishes_work (void)
+{
+  if (g_test_subprocess ())
+    {
+      FlExecutor *executor;
+
+      /* Registered before the engine's handler, so it runs after it. */
+      atexit (print_exit_state);
+      executor = new_pool (1, FALSE, NULL);
+      exit_future = submit (executor, "sleep", g_variant_new ("(u)", 200));
+      g_object_unref (executor);       /* dropped without shutdown() */
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, (guint64) 30 * G_USEC_PER_SEC * FL_TEST_SLOWDOWN,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*state at exit: finished*");
+}
+
 /* No orphans: the parent dies, its workers die with it ----------------------------------- */
 
 /* In a child of the test: a pool busy with long jobs; prints the worker pids, then waits
@@ -1119,6 +1152,7 @@ main (int    argc,
                    test_process_malformed_frames);
   g_test_add_func ("/engine/process/parent-death-kills-workers", test_process_parent_death);
   g_test_add_func ("/engine/process/worker-exits-at-once", test_process_worker_exits_at_once);
+  g_test_add_func ("/engine/process/exit-finishes-work", test_process_exit_finishes_work);
   g_test_add_func ("/engine/process/fake-worker-bad-hello", test_process_fake_worker_bad_hello);
 
   return g_test_run ();
