@@ -15,7 +15,6 @@
 #include "fl-inline-executor.h"
 #include "fl-loop-executor.h"
 #include "fl-process-executor.h"
-#include "fl-frame.h"
 #include "fl-combinators.h"
 #include "fl-loop-monitor.h"
 #include "fl-dispatcher.h"
