@@ -20,7 +20,7 @@ typedef void (*CollectorWake) (gpointer owner);
 typedef struct
 {
   FlWaiter        waiter;
-  gatomicrefcount ref;
+  int             ref;        /* atomic; g_atomic_int so sanitizers see it */
   FlMutex          mutex;
   FlCond           cond;
   GQueue          completed;    /* FlFuture*, owned, in completion order */
@@ -34,14 +34,14 @@ typedef struct
 static Collector *
 collector_ref (Collector *c)
 {
-  g_atomic_ref_count_inc (&c->ref);
+  g_atomic_int_inc (&c->ref);
   return c;
 }
 
 static void
 collector_unref (Collector *c)
 {
-  if (!g_atomic_ref_count_dec (&c->ref))
+  if (!g_atomic_int_dec_and_test (&c->ref))
     return;
 
   g_queue_clear_full (&c->completed, g_object_unref);
@@ -101,7 +101,7 @@ collector_new (void)
   Collector *c = g_new0 (Collector, 1);
 
   c->waiter.notify = collector_notify;
-  g_atomic_ref_count_init (&c->ref);
+  c->ref = 1;
   fl_mutex_init (&c->mutex);
   fl_cond_init (&c->cond);
   g_queue_init (&c->completed);

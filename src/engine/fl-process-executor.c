@@ -94,7 +94,7 @@ typedef struct
 
 struct _Pool
 {
-  gatomicrefcount ref;
+  int             ref;        /* atomic; g_atomic_int so sanitizers see it */
   FlMutex          mutex;
   FlCond           cond;             /* ready workers, finished lanes */
   GQueue           queue;            /* FlFuture*, owned */
@@ -151,7 +151,7 @@ G_DEFINE_FINAL_TYPE (FlProcessExecutor, fl_process_executor, FL_TYPE_EXECUTOR)
 static Pool *
 pool_ref (Pool *pool)
 {
-  g_atomic_ref_count_inc (&pool->ref);
+  g_atomic_int_inc (&pool->ref);
   return pool;
 }
 
@@ -221,7 +221,7 @@ join_all_at_exit (void)
 static void
 pool_unref (Pool *pool)
 {
-  if (!g_atomic_ref_count_dec (&pool->ref))
+  if (!g_atomic_int_dec_and_test (&pool->ref))
     return;
 
   g_queue_clear_full (&pool->queue, g_object_unref);
@@ -1556,7 +1556,7 @@ fl_process_executor_init (FlProcessExecutor *self)
 {
   Pool *pool = g_new0 (Pool, 1);
 
-  g_atomic_ref_count_init (&pool->ref);
+  pool->ref = 1;
   fl_mutex_init (&pool->mutex);
   fl_cond_init (&pool->cond);
   g_queue_init (&pool->queue);

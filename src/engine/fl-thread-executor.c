@@ -59,7 +59,7 @@ typedef struct
 
 typedef struct
 {
-  gatomicrefcount ref;
+  int             ref;        /* atomic; g_atomic_int so sanitizers see it */
   FlMutex          mutex;
   FlCond           work_cond;
   FlCond           done_cond;
@@ -69,6 +69,8 @@ typedef struct
   guint           n_alive;    /* not yet returned */
   guint           n_idle;     /* spinning or sleeping */
   int             n_available; /* atomic: lanes free for a new job, not yet claimed */
+  FlFuture      **first;      /* [lane - 1]: the job a lane is started for, until it runs */
+  int             published;  /* atomic: lanes pushed to the pool (see lane_main()) */
   int             n_queued;   /* atomic copy of queue.length, for spinners */
   int             shutdown;   /* written under the lock, read atomically by spinners */
   FlGil          *gil;        /* NULL unless simulating the GIL */
@@ -347,17 +349,18 @@ drain_queue (GQueue *queue)
 static Core *
 core_ref (Core *core)
 {
-  g_atomic_ref_count_inc (&core->ref);
+  g_atomic_int_inc (&core->ref);
   return core;
 }
 
 static void
 core_unref (Core *core)
 {
-  if (!g_atomic_ref_count_dec (&core->ref))
+  if (!g_atomic_int_dec_and_test (&core->ref))
     return;
 
   drain_queue (&core->queue);
+  g_free (core->first);
   if (core->gil != NULL)
     gil_free (core->gil);
   fl_mutex_clear (&core->mutex);
@@ -385,13 +388,6 @@ lower_thread_priority (void)
     setpriority (PRIO_PROCESS, (id_t) tid, MIN (nice_now + LANE_NICE_INCREMENT, 19));
 #endif
 }
-
-/* What a new lane is started with: its number and the job it was started for. */
-typedef struct
-{
-  int       lane;
-  FlFuture *first;
-} LaneStart;
 
 static void
 run_job (Core     *core,
@@ -425,17 +421,23 @@ lane_main (gpointer data,
            gpointer user_data)
 {
   Core *core = user_data;
-  LaneStart *start = data;
-  int lane = start->lane - 1;
-  FlFuture *first = start->first;
+  int lane = GPOINTER_TO_INT (data) - 1;
+  FlFuture *first;
   FlGil *gil;
   gboolean last;
 
-  g_free (start);
+  /* GThreadPool hands this task to a thread it may have made for another executor, through
+   * futexes ThreadSanitizer cannot see; this acquire pairs with the increment made before
+   * the push, so everything the submitting thread did before it (the core's construction
+   * included) is visible here, for TSan as for the hardware. */
+  (void) g_atomic_int_get (&core->published);
   lower_thread_priority ();
   run_hook (core, FL_THREAD_HOOK_LANE_START);
 
+  /* The job this lane was started for waits in core->first, under the lock: GThreadPool's
+   * own hand-over is invisible to ThreadSanitizer. */
   fl_mutex_lock (&core->mutex);
+  first = g_steal_pointer (&core->first[lane]);
   gil = core->gil;
   fl_mutex_unlock (&core->mutex);
   run_job (core, first, gil, lane);
@@ -493,7 +495,7 @@ fl_thread_executor_schedule (FlExecutor  *executor,
 {
   FlThreadExecutor *self = FL_THREAD_EXECUTOR (executor);
   Core *core = self->core;
-  LaneStart *start = NULL;
+  int new_lane = 0;
 
   fl_mutex_lock (&core->mutex);
   if (core->shutdown)
@@ -514,37 +516,38 @@ fl_thread_executor_schedule (FlExecutor  *executor,
     }
   else
     {
-      start = g_new (LaneStart, 1);
-      start->lane = (int) ++core->n_lanes;
-      start->first = g_object_ref (future);
+      new_lane = (int) ++core->n_lanes;
+      core->first[new_lane - 1] = g_object_ref (future);
       core->n_alive++;
       core_ref (core);
     }
   fl_mutex_unlock (&core->mutex);
 
   /* Starting a thread is slow: never with the queue locked. */
-  if (start != NULL)
+  if (new_lane > 0)
     {
       g_autoptr(GError) local_error = NULL;
-      int lane = start->lane;
 
       live_add (core);
-      if (!g_thread_pool_push (self->pool, start, &local_error))
+      g_atomic_int_inc (&core->published);
+      if (!g_thread_pool_push (self->pool, GINT_TO_POINTER (new_lane), &local_error))
         {
-          g_critical ("Could not start worker thread %d: %s", lane, local_error->message);
+          FlFuture *first;
+
+          g_critical ("Could not start worker thread %d: %s", new_lane, local_error->message);
           fl_mutex_lock (&core->mutex);
           core->n_lanes--;
           core->n_alive--;
+          first = g_steal_pointer (&core->first[new_lane - 1]);
           /* The job waits for another lane rather than being lost. */
-          queue_push (&core->queue, start->first);
+          queue_push (&core->queue, first);
           g_atomic_int_inc (&core->n_queued);
           if (core->n_idle > 0)
             fl_cond_signal (&core->work_cond);
           if (core->n_alive == 0)
             fl_cond_broadcast (&core->done_cond);
           fl_mutex_unlock (&core->mutex);
-          g_object_unref (start->first);
-          g_free (start);
+          g_object_unref (first);
           core_unref (core);
         }
     }
@@ -601,6 +604,7 @@ fl_thread_executor_constructed (GObject *object)
   G_OBJECT_CLASS (fl_thread_executor_parent_class)->constructed (object);
 
   self->core->max_workers = fl_executor_get_max_workers (FL_EXECUTOR (self));
+  self->core->first = g_new0 (FlFuture *, self->core->max_workers);
   /* Exclusive threads: a lane holds its thread until shutdown and lowers its priority,
    * so the threads must not go back to GLib's shared pool afterwards. */
   self->pool = g_thread_pool_new (lane_main, self->core, (int) self->core->max_workers,
@@ -642,7 +646,7 @@ static void
 fl_thread_executor_init (FlThreadExecutor *self)
 {
   self->core = g_new0 (Core, 1);
-  g_atomic_ref_count_init (&self->core->ref);
+  self->core->ref = 1;
   fl_mutex_init (&self->core->mutex);
   fl_cond_init (&self->core->work_cond);
   fl_cond_init (&self->core->done_cond);
