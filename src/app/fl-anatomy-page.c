@@ -972,6 +972,7 @@ static void
 fl_anatomy_page_init (FlAnatomyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
 
   self->last_cancel = -1;
   self->futures = g_list_store_new (FL_TYPE_FUTURE);

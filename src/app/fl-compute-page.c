@@ -439,8 +439,6 @@ fl_compute_page_start_run (FlPage      *page,
       g_signal_connect_object (executor, "worker-exited", G_CALLBACK (worker_exited_cb),
                                self, 0);
     }
-  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
-  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
   update_pool_label (self);
 
   switch (cm)
@@ -570,21 +568,7 @@ tint_toggled_cb (GtkCheckButton *check,
   fl_mandelbrot_view_set_tint (self->image, gtk_check_button_get_active (check));
 }
 
-static void
-timeline_activated_cb (FlTimeline    *timeline,
-                       guint64        future_id,
-                       FlComputePage *self)
-{
-  fl_futures_list_select (self->futures_list, future_id);
-}
 
-static void
-list_selected_cb (FlFuturesList *list,
-                  GParamSpec    *pspec,
-                  FlComputePage *self)
-{
-  fl_timeline_set_selected (self->timeline, fl_futures_list_get_selected (list));
-}
 
 static void
 fl_compute_page_dispose (GObject *object)
@@ -672,12 +656,11 @@ fl_compute_page_init (FlComputePage *self)
 {
   ensure_css ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
 
   gtk_spin_button_set_value (self->workers_spin, g_get_num_processors ());
   fl_settings_follow (self->workers_spin, "default-workers");
   g_signal_connect (self->tint_check, "toggled", G_CALLBACK (tint_toggled_cb), self);
-  g_signal_connect (self->timeline, "future-activated", G_CALLBACK (timeline_activated_cb), self);
-  g_signal_connect (self->futures_list, "notify::selected", G_CALLBACK (list_selected_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compute.kill-worker", FALSE);
 
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-compute-page.c"), "source",

@@ -703,8 +703,6 @@ fl_coroutines_page_start_run (FlPage      *page,
     }
   fl_run_commit (run);
 
-  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
-  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
 
   if (g_str_equal (mode, "gather"))
     fl_gather_async ((FlFuture **) self->futures->pdata, self->futures->len, NULL,
@@ -847,6 +845,7 @@ static void
 fl_coroutines_page_init (FlCoroutinesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
 
   self->futures = g_ptr_array_new_with_free_func (g_object_unref);
   self->card_of = g_hash_table_new (NULL, NULL);

@@ -500,8 +500,6 @@ fl_flags_page_start_run (FlPage      *page,
     }
   fl_run_commit (run);
 
-  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
-  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   {
     g_autofree char *text = g_strdup_printf (_("Downloading %u flags from %s — %s, %u at a time"),
@@ -588,21 +586,7 @@ follow_settings (FlFlagsPage *self)
     server_settings_changed_cb (settings, NULL, self);
 }
 
-static void
-timeline_activated_cb (FlTimeline  *timeline,
-                       guint64      future_id,
-                       FlFlagsPage *self)
-{
-  fl_futures_list_select (self->futures_list, future_id);
-}
 
-static void
-list_selected_cb (FlFuturesList *list,
-                  GParamSpec    *pspec,
-                  FlFlagsPage   *self)
-{
-  fl_timeline_set_selected (self->timeline, fl_futures_list_get_selected (list));
-}
 
 static void
 fl_flags_page_dispose (GObject *object)
@@ -678,6 +662,7 @@ static void
 fl_flags_page_init (FlFlagsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
 
   self->arrived = g_ptr_array_new_with_free_func (g_object_unref);
   self->output_dir = g_build_filename (g_get_user_cache_dir (), "futures-lab", "flags", NULL);
@@ -686,8 +671,6 @@ fl_flags_page_init (FlFlagsPage *self)
                             G_CALLBACK (update_sensitivity), self);
   g_signal_connect_swapped (self->codes_dropdown, "notify::selected",
                             G_CALLBACK (update_sensitivity), self);
-  g_signal_connect (self->timeline, "future-activated", G_CALLBACK (timeline_activated_cb), self);
-  g_signal_connect (self->futures_list, "notify::selected", G_CALLBACK (list_selected_cb), self);
   update_sensitivity (self);
   follow_settings (self);
 

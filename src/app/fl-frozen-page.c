@@ -365,8 +365,6 @@ fl_frozen_page_start_run (FlPage      *page,
   self->stalls_before = monitor != NULL ? fl_loop_monitor_get_n_stalls (monitor) : 0;
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
-  fl_timeline_set_spans (self->timeline, fl_run_get_spans (run));
-  fl_futures_list_set_spans (self->futures_list, fl_run_get_spans (run));
   update_clicks_label (self);
 
   if (g_str_equal (mode, "main-loop"))
@@ -487,6 +485,7 @@ fl_frozen_page_init (FlFrozenPage *self)
   GtkStackPage *source;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
   self->clicks = g_array_new (FALSE, FALSE, sizeof (Click));
 
   gesture = gtk_gesture_click_new ();

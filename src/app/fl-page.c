@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "fl-page.h"
 
@@ -28,6 +29,13 @@ typedef struct
   /* the views the run is shown in (template children of the subclass) */
   FlTimeline    *timeline;
   FlFuturesList *list;
+
+  /* the page's lesson in Python, run under the tracer (the Source tab's button) */
+  FlPythonRun   *python;
+  FlRun         *python_run;
+  GtkTextBuffer *python_output;
+  char          *python_status;
+  char          *python_workdir;
 } FlPagePrivate;
 
 enum {
@@ -43,6 +51,7 @@ enum {
 
 enum {
   ERROR_SHOWN,
+  PYTHON_CHANGED,
   N_SIGNALS
 };
 
@@ -59,6 +68,33 @@ fl_page_real_get_modes (FlPage *self)
   return none;
 }
 
+/* Removes the folder a Python run worked in (the flags it downloaded). */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+remove_workdir (FlPagePrivate *priv)
+{
+  if (priv->python_workdir != NULL)
+    remove_tree (priv->python_workdir);
+  g_clear_pointer (&priv->python_workdir, g_free);
+}
+
 static void
 fl_page_dispose (GObject *object)
 {
@@ -69,6 +105,12 @@ fl_page_dispose (GObject *object)
   if (priv->run != NULL)
     fl_run_abort (priv->run);
   g_clear_object (&priv->run);
+  if (priv->python != NULL)
+    g_signal_handlers_disconnect_by_data (priv->python, self);
+  g_clear_object (&priv->python);     /* its dispose ends the program's process group */
+  g_clear_object (&priv->python_run);
+  g_clear_object (&priv->python_output);
+  remove_workdir (priv);
   g_clear_object (&priv->server);
   g_clear_object (&priv->monitor);
 
@@ -85,6 +127,7 @@ fl_page_finalize (GObject *object)
   g_free (priv->subtitle);
   g_free (priv->icon_name);
   g_free (priv->source_file);
+  g_free (priv->python_status);
 
   G_OBJECT_CLASS (fl_page_parent_class)->finalize (object);
 }
@@ -185,6 +228,26 @@ cancel_action (GtkWidget  *widget,
 }
 
 static void
+run_python_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FlPage *self = FL_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_page_run_python (self, &error))
+    fl_page_show_error (self, error);
+}
+
+static void
+stop_python_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  fl_page_stop_python (FL_PAGE (widget));
+}
+
+static void
 fl_page_class_init (FlPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -221,6 +284,18 @@ fl_page_class_init (FlPageClass *klass)
                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * FlPage::python-changed:
+   *
+   * The page's Python run started, printed something, or ended (see
+   * fl_page_get_python_status()).
+   */
+  signals[PYTHON_CHANGED] = g_signal_new ("python-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "page.run-python", NULL, run_python_action);
+  gtk_widget_class_install_action (widget_class, "page.stop-python", NULL, stop_python_action);
   gtk_widget_class_install_action (widget_class, "page.run", "s", run_action);
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
 }
@@ -327,17 +402,35 @@ fl_page_get_run (FlPage *self)
   return priv->run;
 }
 
-/* The run's one model into every bound view. */
+/* A run's one model into every bound view. The run shown before, if it was of another
+ * mode (sequential vs pool, C vs Python), stays on the timeline as a ghost. */
+static void
+show_spans (FlPage  *self,
+            FlSpans *spans)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  if (priv->timeline != NULL)
+    {
+      FlSpans *before = fl_timeline_get_spans (priv->timeline);
+
+      if (before != NULL && spans != NULL && before != spans
+          && fl_spans_get_n_spans (before) > 0
+          && g_strcmp0 (fl_trace_get_title (fl_spans_get_trace (before)),
+                        fl_trace_get_title (fl_spans_get_trace (spans))) != 0)
+        fl_timeline_set_ghost (priv->timeline, before);
+      fl_timeline_set_spans (priv->timeline, spans);
+    }
+  if (priv->list != NULL)
+    fl_futures_list_set_spans (priv->list, spans);
+}
+
 static void
 show_run (FlPage *self)
 {
   FlPagePrivate *priv = fl_page_get_instance_private (self);
-  FlSpans *spans = priv->run != NULL ? fl_run_get_spans (priv->run) : NULL;
 
-  if (priv->timeline != NULL)
-    fl_timeline_set_spans (priv->timeline, spans);
-  if (priv->list != NULL)
-    fl_futures_list_set_spans (priv->list, spans);
+  show_spans (self, priv->run != NULL ? fl_run_get_spans (priv->run) : NULL);
 }
 
 static void
@@ -396,6 +489,7 @@ fl_page_bind_views (FlPage        *self,
 
   priv->timeline = timeline;
   priv->list = list;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-python", FALSE);
   if (timeline != NULL && list != NULL)
     {
       g_signal_connect_object (timeline, "future-activated",
@@ -499,4 +593,267 @@ fl_page_set_monitor (FlPage        *self,
   g_return_if_fail (FL_IS_PAGE (self));
   priv = fl_page_get_instance_private (self);
   g_set_object (&priv->monitor, monitor);
+}
+
+/* The page's lesson in Python ---------------------------------------------------------- */
+
+/* Which data/python program tells the same lesson as each page, and how to run it so that
+ * it ends in seconds on a projector (its own defaults are for a terminal). */
+static const struct
+{
+  const char *source_file;
+  const char *script;
+  const char *args[8];
+} python_lessons[] = {
+  { "fl-frozen-page.c", "freeze.py", { "--seconds", "2", NULL } },
+  { "fl-flags-page.c", "flags.py", { "--mode", "threads", "-o", "downloads", NULL } },
+  { "fl-compute-page.c", "compute.py", { "--jobs", "4", NULL } },
+  { "fl-map-page.c", "map.py", { "--unit", "0.3", NULL } },
+  { "fl-anatomy-page.c", "anatomy.py", { "--duration", "0.5", NULL } },
+  /* not queue.py: a script of that name would hide the standard queue module */
+  { "fl-queue-page.c", "producer_consumer.py", { "-n", "2000", NULL } },
+  { "fl-coroutines-page.c", "coroutines.py", { "--unit", "0.2", "--block", "0.6", NULL } },
+};
+
+static int
+python_lesson_index (const char *source_file)
+{
+  for (guint i = 0; source_file != NULL && i < G_N_ELEMENTS (python_lessons); i++)
+    if (g_str_equal (python_lessons[i].source_file, source_file))
+      return (int) i;
+  return -1;
+}
+
+/**
+ * fl_page_python_script_for:
+ * @source_file: a page's C file ("fl-flags-page.c")
+ *
+ * Returns: (nullable): the data/python program of the same lesson ("flags.py")
+ */
+const char *
+fl_page_python_script_for (const char *source_file)
+{
+  int i = python_lesson_index (source_file);
+
+  return i >= 0 ? python_lessons[i].script : NULL;
+}
+
+static void
+set_python_status (FlPage     *self,
+                   const char *status)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  g_free (priv->python_status);
+  priv->python_status = g_strdup (status);
+  g_signal_emit (self, signals[PYTHON_CHANGED], 0);
+}
+
+static void
+python_output_cb (FlPythonRun *python,
+                  gboolean     is_stderr,
+                  const char  *text,
+                  FlPage      *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (priv->python_output, &end);
+  if (is_stderr)
+    gtk_text_buffer_insert_with_tags_by_name (priv->python_output, &end, text, -1, "stderr",
+                                              NULL);
+  else
+    gtk_text_buffer_insert (priv->python_output, &end, text, -1);
+  g_signal_emit (self, signals[PYTHON_CHANGED], 0);
+}
+
+static void
+python_finished_cb (FlPythonRun *python,
+                    FlPage      *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+  g_autofree char *end = fl_python_run_describe_end (python);
+  g_autofree char *counts = NULL;
+  g_autofree char *status = NULL;
+  FlTally tally;
+
+  fl_run_end_external (priv->python_run);
+  fl_run_get_tally (priv->python_run, &tally);
+  counts = fl_tally_format (&tally);
+  /* Translators: the end of a Python run: how it ended, then its counts */
+  status = g_strdup_printf (_("Python %s: %s. %s"),
+                            fl_python_run_get_python (python) ? fl_python_run_get_python (python)
+                                                              : "",
+                            end, counts);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.run-python", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-python", FALSE);
+  set_python_status (self, status);
+}
+
+/**
+ * fl_page_run_python:
+ *
+ * Runs the page's lesson in Python (data/python) under the tracer, and shows its futures,
+ * tasks and threads live in the page's timeline and list, the run shown before kept as a
+ * ghost on the same axis. Its output goes to fl_page_get_python_output().
+ *
+ * Returns: %FALSE with @error (a message for people: no Python, no tracer) if it did not
+ *   start
+ */
+gboolean
+fl_page_run_python (FlPage  *self,
+                    GError **error)
+{
+  FlPagePrivate *priv;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *tracer_dir = NULL;
+  g_autofree char *interpreter = NULL;
+  g_autofree char *title = NULL;
+  int index;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), FALSE);
+  priv = fl_page_get_instance_private (self);
+
+  index = python_lesson_index (priv->source_file);
+  if (index < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The %s demo has no Python version"), fl_page_get_title (self));
+      return FALSE;
+    }
+  interpreter = fl_python_find_interpreter (NULL, error);
+  if (interpreter == NULL)
+    return FALSE;
+  tracer_dir = fl_python_find_tracer_dir (error);
+  if (tracer_dir == NULL)
+    return FALSE;
+
+  fl_page_stop_python (self);
+  if (priv->python != NULL)
+    g_signal_handlers_disconnect_by_data (priv->python, self);
+  g_clear_object (&priv->python);
+  g_clear_object (&priv->python_run);
+  remove_workdir (priv);
+  priv->python_workdir = g_dir_make_tmp ("futures-lab-python-XXXXXX", error);
+  if (priv->python_workdir == NULL)
+    return FALSE;
+
+  g_ptr_array_add (argv, g_strdup ("python3"));
+  g_ptr_array_add (argv, g_build_filename (tracer_dir, python_lessons[index].script, NULL));
+  for (guint i = 0; python_lessons[index].args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (python_lessons[index].args[i]));
+  if (g_str_equal (python_lessons[index].script, "flags.py") && priv->server != NULL)
+    {
+      g_autofree char *url = fl_flag_server_dup_base_url (priv->server);
+
+      if (url != NULL)
+        {
+          g_ptr_array_add (argv, g_strdup ("--server"));
+          g_ptr_array_add (argv, g_steal_pointer (&url));
+        }
+    }
+  g_ptr_array_add (argv, NULL);
+
+  priv->python = fl_python_run_new ((const char * const *) argv->pdata, priv->python_workdir,
+                                    FL_PYTHON_RUN_CAPTURE_OUTPUT | FL_PYTHON_RUN_OWN_GROUP);
+  g_signal_connect (priv->python, "output", G_CALLBACK (python_output_cb), self);
+  g_signal_connect (priv->python, "finished", G_CALLBACK (python_finished_cb), self);
+  if (!fl_python_run_start (priv->python, error))
+    {
+      g_signal_handlers_disconnect_by_data (priv->python, self);
+      g_clear_object (&priv->python);
+      return FALSE;
+    }
+
+  /* Translators: the mode of a run of the page's Python program, e.g. "Python: flags.py" */
+  title = g_strdup_printf (_("Python: %s"), python_lessons[index].script);
+  priv->python_run = fl_run_new_external (fl_python_run_get_trace (priv->python), "python",
+                                          title);
+  fl_trace_set_metadata (fl_python_run_get_trace (priv->python), "demo", fl_page_get_id (self));
+  if (priv->python_output == NULL)
+    {
+      priv->python_output = gtk_text_buffer_new (NULL);
+      gtk_text_buffer_create_tag (priv->python_output, "stderr", "foreground", "#c01c28", NULL);
+    }
+  gtk_text_buffer_set_text (priv->python_output, "", 0);
+  show_spans (self, fl_run_get_spans (priv->python_run));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.stop-python", TRUE);
+  {
+    g_autofree char *status = g_strdup_printf (_("Running %s under the tracer…"),
+                                               python_lessons[index].script);
+
+    set_python_status (self, status);
+  }
+  return TRUE;
+}
+
+/**
+ * fl_page_stop_python:
+ *
+ * Stops the page's Python run, if one is going: its whole process group is ended.
+ */
+void
+fl_page_stop_python (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+  if (priv->python != NULL)
+    fl_python_run_stop (priv->python);
+}
+
+/**
+ * fl_page_get_python_run:
+ *
+ * Returns: (transfer none) (nullable): the run of the last Python program started here
+ */
+FlRun *
+fl_page_get_python_run (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  return priv->python_run;
+}
+
+FlPythonRun *
+fl_page_get_python (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  return priv->python;
+}
+
+/**
+ * fl_page_get_python_output:
+ *
+ * Returns: (transfer none) (nullable): what the Python program printed (stderr in red)
+ */
+GtkTextBuffer *
+fl_page_get_python_output (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  if (priv->python_output == NULL)
+    {
+      priv->python_output = gtk_text_buffer_new (NULL);
+      gtk_text_buffer_create_tag (priv->python_output, "stderr", "foreground", "#c01c28", NULL);
+    }
+  return priv->python_output;
+}
+
+const char *
+fl_page_get_python_status (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  return priv->python_status;
 }

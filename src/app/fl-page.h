@@ -9,6 +9,7 @@
 #include "fl-flag-server.h"
 #include "fl-futures-list.h"
 #include "fl-timeline.h"
+#include "fl-python-run.h"
 #include "fl-run.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,14 @@ void                fl_page_show_error      (FlPage      *self,
 void                fl_page_bind_views      (FlPage        *self,
                                              FlTimeline    *timeline,
                                              FlFuturesList *list);
+const char         *fl_page_python_script_for (const char *source_file);
+gboolean            fl_page_run_python      (FlPage        *self,
+                                             GError       **error);
+void                fl_page_stop_python     (FlPage        *self);
+FlRun              *fl_page_get_python_run  (FlPage        *self);
+FlPythonRun        *fl_page_get_python      (FlPage        *self);
+GtkTextBuffer      *fl_page_get_python_output (FlPage      *self);
+const char         *fl_page_get_python_status (FlPage      *self);
 FlFlagServer       *fl_page_get_server      (FlPage      *self);
 void                fl_page_set_server      (FlPage      *self,
                                              FlFlagServer *server);

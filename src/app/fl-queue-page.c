@@ -619,6 +619,7 @@ static void
 fl_queue_page_init (FlQueuePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
 
   self->futures = g_list_store_new (FL_TYPE_FUTURE);
   self->trace = fl_trace_new ("queue");

@@ -12,32 +12,8 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "fl-page.h"
 #include "fl-source-view.h"
-
-/* Which Python program tells the same lesson as each page. */
-static const struct
-{
-  const char *c_file;
-  const char *python_file;
-} equivalents[] = {
-  { "fl-frozen-page.c", "freeze.py" },
-  { "fl-flags-page.c", "flags.py" },
-  { "fl-compute-page.c", "compute.py" },
-  { "fl-map-page.c", "map.py" },
-  { "fl-anatomy-page.c", "anatomy.py" },
-  /* not queue.py: a script of that name would hide the standard queue module */
-  { "fl-queue-page.c", "producer_consumer.py" },
-  { "fl-coroutines-page.c", "coroutines.py" },
-};
-
-static const char *
-python_equivalent (const char *c_file)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (equivalents); i++)
-    if (g_str_equal (equivalents[i].c_file, c_file))
-      return equivalents[i].python_file;
-  return NULL;
-}
 
 /* A titled, scrolled, read-only, highlighted view of one resource. */
 static GtkWidget *
@@ -88,6 +64,101 @@ code_pane (const char *resource,
   return box;
 }
 
+/* The Run/Stop bar of the Python side follows its page's Python run. */
+static void
+python_changed_cb (FlPage    *page,
+                   GtkWidget *bar)
+{
+  GtkLabel *status = g_object_get_data (G_OBJECT (bar), "fl-status");
+  GtkTextView *output = g_object_get_data (G_OBJECT (bar), "fl-output");
+  const char *text = fl_page_get_python_status (page);
+  GtkTextIter end;
+
+  gtk_label_set_text (status, text != NULL ? text : "");
+  if (gtk_text_view_get_buffer (output) != fl_page_get_python_output (page))
+    gtk_text_view_set_buffer (output, fl_page_get_python_output (page));
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (output), &end);
+  gtk_text_view_scroll_to_iter (output, &end, 0, FALSE, 0, 1);
+}
+
+static void
+bar_map_cb (GtkWidget *bar)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (bar, FL_TYPE_PAGE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *python = NULL;
+  g_autofree char *tracer = NULL;
+  GtkWidget *run = g_object_get_data (G_OBJECT (bar), "fl-run");
+
+  if (page == NULL || g_object_get_data (G_OBJECT (bar), "fl-page") == page)
+    return;
+  g_object_set_data (G_OBJECT (bar), "fl-page", page);
+  g_signal_connect_object (page, "python-changed", G_CALLBACK (python_changed_cb), bar, 0);
+  python_changed_cb (FL_PAGE (page), bar);
+  /* Without Python the button says why, rather than failing when clicked. */
+  python = fl_python_find_interpreter (NULL, &error);
+  if (python != NULL)
+    tracer = fl_python_find_tracer_dir (&error);
+  if (python == NULL || tracer == NULL)
+    {
+      gtk_widget_set_sensitive (run, FALSE);
+      gtk_widget_set_tooltip_text (run, error->message);
+      gtk_label_set_text (g_object_get_data (G_OBJECT (bar), "fl-status"), error->message);
+    }
+}
+
+/* The Python program, a bar to run it under the tracer (its futures then fill the page's
+ * own timeline and list), and what it prints. */
+static GtkWidget *
+python_side (const char *resource,
+             const char *title)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *run = gtk_button_new_with_mnemonic (_("_Run the Python Version"));
+  GtkWidget *stop = gtk_button_new_with_mnemonic (_("_Stop"));
+  GtkWidget *status = gtk_label_new (NULL);
+  GtkWidget *output = gtk_text_view_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (run), "page.run-python");
+  gtk_widget_add_css_class (run, "suggested-action");
+  gtk_widget_set_tooltip_text (run, _("Run this program under the tracer: its futures, tasks "
+                                      "and threads appear in the page's timeline and list, "
+                                      "beside the last C run"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (stop), "page.stop-python");
+  gtk_label_set_xalign (GTK_LABEL (status), 0);
+  gtk_label_set_wrap (GTK_LABEL (status), TRUE);
+  gtk_widget_set_hexpand (status, TRUE);
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_box_append (GTK_BOX (bar), run);
+  gtk_box_append (GTK_BOX (bar), stop);
+  gtk_box_append (GTK_BOX (bar), status);
+  gtk_widget_set_margin_start (bar, 6);
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (output), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (output), TRUE);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (output), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (output), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Output of the Python program"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), output);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 80);
+
+  gtk_paned_set_start_child (GTK_PANED (paned), code_pane (resource, "python3", title));
+  gtk_paned_set_end_child (GTK_PANED (paned), scroller);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_widget_set_vexpand (paned, TRUE);
+
+  g_object_set_data (G_OBJECT (bar), "fl-status", status);
+  g_object_set_data (G_OBJECT (bar), "fl-output", output);
+  g_object_set_data (G_OBJECT (bar), "fl-run", run);
+  g_signal_connect (bar, "map", G_CALLBACK (bar_map_cb), NULL);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), paned);
+  return box;
+}
+
 /**
  * fl_source_view_new:
  * @file_name: a file under /io/github/FuturesLab/source/
@@ -100,7 +171,7 @@ fl_source_view_new (const char *file_name)
 {
   g_autofree char *c_path = g_strconcat ("/io/github/FuturesLab/source/", file_name, NULL);
   g_autofree char *c_title = g_strdup_printf (_("C — %s"), file_name);
-  const char *python_file = python_equivalent (file_name);
+  const char *python_file = fl_page_python_script_for (file_name);
   g_autofree char *python_path = NULL;
   g_autofree char *python_title = NULL;
   GtkWidget *paned;
@@ -114,7 +185,7 @@ fl_source_view_new (const char *file_name)
 
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_paned_set_start_child (GTK_PANED (paned), code_pane (c_path, "c", c_title));
-  gtk_paned_set_end_child (GTK_PANED (paned), code_pane (python_path, "python3", python_title));
+  gtk_paned_set_end_child (GTK_PANED (paned), python_side (python_path, python_title));
   gtk_paned_set_wide_handle (GTK_PANED (paned), TRUE);
   gtk_widget_set_vexpand (paned, TRUE);
   return paned;

@@ -44,6 +44,7 @@ struct _FlTimeline
   GArray     *loop_slots;   /* span index + 1 running in each main-loop row, or 0 */
   GArray     *placed;       /* guint8 per span: its row + 1 once it is in a lane */
   gint64      cursor;       /* µs from the origin, or -1 */
+  FlSpans    *ghost;        /* a previous run drawn faintly on the same axis, or NULL */
 
   guint       tick_id;
   gboolean    follow;
@@ -215,6 +216,9 @@ static gint64
 run_end (FlTimeline *self)
 {
   gint64 last = self->spans != NULL ? fl_spans_get_last_time (self->spans) : 0;
+
+  if (self->ghost != NULL)
+    last = MAX (last, fl_spans_get_last_time (self->ghost));
 
   /* While anything is unfinished the run is alive: its end is now. */
   if (is_live (self))
@@ -475,6 +479,101 @@ draw_lane (FlTimeline *self,
     }
 }
 
+#define GHOST_MAX_SPANS 20000
+
+static int
+lane_index (FlTimeline *self,
+            guint8      kind,
+            gint32      lane)
+{
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      Lane *l = &g_array_index (self->lanes, Lane, i);
+
+      if (l->kind == kind && l->lane == lane)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* The previous run, faint and thin behind the current one: "sequential vs pool", or "C
+ * vs Python", in one picture on one axis. */
+static void
+draw_ghost (FlTimeline *self,
+            cairo_t    *cr,
+            int         width,
+            double      lane_h)
+{
+  double scale = (width - GUTTER) / (double) self->view_span;
+  gint64 view_end = self->view_start + self->view_span;
+  guint n;
+
+  if (self->ghost == NULL)
+    return;
+  n = fl_spans_get_n_spans (self->ghost);
+  if (n > GHOST_MAX_SPANS)
+    return;
+  cairo_save (cr);
+  cairo_rectangle (cr, GUTTER, AXIS_H, width - GUTTER, lane_h * self->lanes->len);
+  cairo_clip (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      const FlSpan *s = fl_spans_get (self->ghost, i);
+      gint64 end = s->finished >= 0 ? s->finished : s->started;
+      int li;
+      double x0, x1, y;
+      GdkRGBA c;
+
+      if (s->started < 0 || s->started > view_end || end < self->view_start)
+        continue;
+      li = lane_index (self, s->lane_kind, s->lane_kind == FL_LANE_MAIN_LOOP ? 0 : s->lane);
+      if (li < 0)
+        continue;
+      x0 = MAX (GUTTER, GUTTER + (s->started - self->view_start) * scale);
+      x1 = MIN (width, GUTTER + (end - self->view_start) * scale);
+      y = AXIS_H + li * lane_h;
+      fl_palette_color (fl_palette_kind_of_span (s, G_MAXINT64 / 2), &c);
+      cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.28);
+      cairo_rectangle (cr, x0, y + lane_h * 0.70, MAX (x1 - x0, 1), MAX (1, lane_h * 0.22));
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}
+
+/**
+ * fl_timeline_set_ghost:
+ * @ghost: (nullable): the spans of a previous run to draw faintly behind the current one
+ *
+ * Its lanes are shown too (a Python run's "thread 3" beside the C run's), on the same
+ * time axis: each run's time counts from its own start.
+ */
+void
+fl_timeline_set_ghost (FlTimeline *self,
+                       FlSpans    *ghost)
+{
+  g_return_if_fail (FL_IS_TIMELINE (self));
+
+  if (self->ghost == ghost)
+    return;
+  g_set_object (&self->ghost, ghost);
+  if (ghost != NULL && fl_spans_get_n_spans (ghost) <= GHOST_MAX_SPANS)
+    for (guint i = 0; i < fl_spans_get_n_spans (ghost); i++)
+      {
+        const FlSpan *s = fl_spans_get (ghost, i);
+
+        if (s->started >= 0 && s->lane_kind != FL_LANE_NONE)
+          find_lane (self, s->lane_kind, s->lane_kind == FL_LANE_MAIN_LOOP ? 0 : s->lane);
+      }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+FlSpans *
+fl_timeline_get_ghost (FlTimeline *self)
+{
+  g_return_val_if_fail (FL_IS_TIMELINE (self), NULL);
+  return self->ghost;
+}
+
 static void
 draw_cursor (FlTimeline    *self,
              cairo_t       *cr,
@@ -557,6 +656,7 @@ fl_timeline_snapshot (GtkWidget   *widget,
   cairo_save (cr);
   cairo_rectangle (cr, 0, AXIS_H, width, height - AXIS_H);
   cairo_clip (cr);
+  draw_ghost (self, cr, width, lane_h);
   for (guint i = 0; i < self->lanes->len; i++)
     {
       Lane *lane = &g_array_index (self->lanes, Lane, i);
@@ -915,6 +1015,7 @@ fl_timeline_finalize (GObject *object)
   g_array_unref (self->lanes);
   g_array_unref (self->loop_slots);
   g_array_unref (self->placed);
+  g_clear_object (&self->ghost);
   if (self->spans != NULL)
     g_clear_signal_handler (&self->changed_id, self->spans);
   g_clear_object (&self->spans);
@@ -1089,6 +1190,12 @@ fl_timeline_set_spans (FlTimeline *self,
   self->cursor = -1;
   self->origin = spans != NULL ? fl_trace_get_origin (fl_spans_get_trace (spans)) : 0;
   memset (&self->stats, 0, sizeof self->stats);
+  if (self->ghost != NULL)
+    {
+      g_autoptr(FlSpans) ghost = g_steal_pointer (&self->ghost);
+
+      fl_timeline_set_ghost (self, ghost);
+    }
   if (spans != NULL)
     {
       self->changed_id = g_signal_connect (spans, "changed", G_CALLBACK (spans_changed_cb), self);

@@ -40,6 +40,9 @@ FlTrace   *fl_timeline_get_trace    (FlTimeline      *self);
 void       fl_timeline_set_cursor   (FlTimeline      *self,
                                      gint64           t);
 gint64     fl_timeline_get_cursor   (FlTimeline      *self);
+void       fl_timeline_set_ghost    (FlTimeline      *self,
+                                     FlSpans         *ghost);
+FlSpans   *fl_timeline_get_ghost    (FlTimeline      *self);
 void       fl_timeline_set_selected (FlTimeline      *self,
                                      guint64          future_id);
 guint64    fl_timeline_get_selected (FlTimeline      *self);

@@ -293,6 +293,51 @@ fl_run_new_for_trace (FlTrace *trace)
 }
 
 /**
+ * fl_run_new_external:
+ * @trace: a trace another program fills as it runs (a traced Python program)
+ *
+ * A run with no executor and no futures of this process, whose spans grow as @trace does.
+ * It completes when fl_run_end_external() says so; fl_run_is_live() is %FALSE (nothing
+ * here can be cancelled: the program's owner stops it).
+ *
+ * Returns: (transfer full): the run
+ */
+FlRun *
+fl_run_new_external (FlTrace    *trace,
+                     const char *mode,
+                     const char *mode_title)
+{
+  FlRun *self;
+
+  g_return_val_if_fail (FL_IS_TRACE (trace), NULL);
+
+  self = run_new (mode, mode_title, NULL, g_object_ref (trace));
+  self->committed = TRUE;
+  return self;
+}
+
+/**
+ * fl_run_end_external:
+ *
+ * The program feeding an external run has ended: the spans take in its last events and the
+ * run completes.
+ */
+void
+fl_run_end_external (FlRun *self)
+{
+  g_return_if_fail (FL_IS_RUN (self));
+  g_return_if_fail (!self->live);
+
+  if (self->complete)
+    return;
+  self->complete = TRUE;
+  fl_spans_update (self->spans);
+  self->end_time = self->start_time + fl_spans_get_last_time (self->spans);
+  g_signal_emit (self, signals[PROGRESS], 0);
+  g_signal_emit (self, signals[COMPLETED], 0);
+}
+
+/**
  * fl_run_set_outcome_func:
  * @func: (nullable): classifies ended futures; %NULL for the outcome their state gives
  *

@@ -33,6 +33,10 @@ FlRun       *fl_run_new_borrowed      (const char    *mode,
                                        const char    *mode_title,
                                        FlExecutor    *executor);
 FlRun       *fl_run_new_for_trace     (FlTrace       *trace);
+FlRun       *fl_run_new_external      (FlTrace       *trace,
+                                       const char    *mode,
+                                       const char    *mode_title);
+void         fl_run_end_external      (FlRun         *self);
 void         fl_run_set_outcome_func  (FlRun         *self,
                                        FlOutcomeFunc  func,
                                        gpointer       user_data);

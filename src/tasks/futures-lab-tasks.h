@@ -10,3 +10,4 @@
 #include "fl-lessons.h"
 #include "fl-pipeline.h"
 #include "fl-run.h"
+#include "fl-python-run.h"
