@@ -35,7 +35,7 @@ struct _FlApplication
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, ADW_TYPE_APPLICATION)
 
-static const char * const demos[] = { "freeze", "flags", "compute", "map", "anatomy", "queue", "coroutines", NULL };
+static const char * const demos[] = { "freeze", "flags", "compute", "map", "anatomy", "queue", "coroutines", "script", NULL };
 
 const char * const *
 fl_application_list_demos (void)

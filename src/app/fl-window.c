@@ -15,6 +15,7 @@
 #include "fl-map-page.h"
 #include "fl-frozen-page.h"
 #include "fl-queue-page.h"
+#include "fl-script-page.h"
 #include "fl-settings.h"
 #include "fl-window.h"
 
@@ -171,6 +172,7 @@ fl_window_init (FlWindow *self)
   add_page (self, g_object_new (FL_TYPE_ANATOMY_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_QUEUE_PAGE, NULL));
   add_page (self, g_object_new (FL_TYPE_COROUTINES_PAGE, NULL));
+  add_page (self, g_object_new (FL_TYPE_SCRIPT_PAGE, NULL));
   gtk_list_box_select_row (self->demo_list, gtk_list_box_get_row_at_index (self->demo_list, 0));
 
   fl_export_install (GTK_WINDOW (self), visible_page_source);

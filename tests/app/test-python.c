@@ -7,6 +7,7 @@
 #include "fl-app-test.h"
 #include "fl-export.h"
 #include "fl-flags-page.h"
+#include "fl-script-page.h"
 
 static FlWindow *window;
 static FlPage *page;
@@ -109,6 +110,143 @@ test_python_stop (void)
   g_assert_cmpint (fl_python_run_get_signal (fl_page_get_python (anatomy)), !=, 0);
 }
 
+static char *
+write_script (const char *name,
+              const char *text)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fl-script-XXXXXX", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static FlScriptPage *
+show_script (const char *path,
+             const char *arguments)
+{
+  FlScriptPage *script;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  fl_window_show_demo (window, "script");
+  script = FL_SCRIPT_PAGE (fl_window_get_visible_page (window));
+  fl_script_page_set_script (script, file);
+  fl_script_page_set_arguments (script, arguments);
+  return script;
+}
+
+/* "Your script": a student's own thread pool, traced live in the page's list; its output
+ * and its counts agree with what it printed. */
+static void
+test_script_page_runs_a_pool (void)
+{
+  g_autofree char *path = NULL;
+  FlScriptPage *script;
+  FlTally tally;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  GtkTextIter start, end;
+
+  if (!have_python ())
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  path = write_script ("pool.py",
+                       "import concurrent.futures as cf, time, sys\n"
+                       "def work(n):\n"
+                       "    time.sleep(0.01 * (n % 4))\n"
+                       "    if n == 5:\n"
+                       "        raise ValueError('five')\n"
+                       "    return n * n\n"
+                       "with cf.ThreadPoolExecutor(int(sys.argv[1])) as ex:\n"
+                       "    futs = [ex.submit(work, i) for i in range(12)]\n"
+                       "    print('ok', sum(1 for f in futs if f.exception() is None))\n");
+  script = show_script (path, "4");
+  g_assert_true (fl_page_start_run (FL_PAGE (script), "run", &error));
+  g_assert_no_error (error);
+  fl_test_spin_until (fl_run_is_complete (fl_script_page_get_run (script)), 60000);
+  fl_run_get_tally (fl_script_page_get_run (script), &tally);
+  g_assert_cmpuint (tally.total, ==, 12);
+  g_assert_cmpuint (tally.ok, ==, 11);
+  g_assert_cmpuint (tally.failed, ==, 1);
+  gtk_text_buffer_get_bounds (fl_script_page_get_output (script), &start, &end);
+  output = gtk_text_buffer_get_text (fl_script_page_get_output (script), &start, &end, FALSE);
+  g_assert_nonnull (strstr (output, "ok 11"));
+  g_assert_nonnull (strstr (fl_script_page_get_status (script), "exited normally"));
+  g_assert_cmpuint (g_list_model_get_n_items (fl_futures_list_get_model (
+    FL_FUTURES_LIST (fl_test_find_type (GTK_WIDGET (script), FL_TYPE_FUTURES_LIST)))), ==, 12);
+}
+
+/* Bad input gets a clear message and the app lives: not Python, a traceback, no file. */
+static void
+test_script_page_bad_input (void)
+{
+  g_autofree char *not_python = NULL;
+  g_autofree char *failing = NULL;
+  g_autoptr(GError) error = NULL;
+  FlScriptPage *script;
+  g_autofree char *output = NULL;
+  GtkTextIter start, end;
+
+  if (!have_python ())
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  fl_window_show_demo (window, "script");
+  script = FL_SCRIPT_PAGE (fl_window_get_visible_page (window));
+  fl_script_page_set_script (script, NULL);
+  g_assert_false (fl_page_start_run (FL_PAGE (script), "run", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  not_python = write_script ("notes.py", "this is not ( python\n");
+  script = show_script (not_python, "");
+  g_assert_true (fl_page_start_run (FL_PAGE (script), "run", &error));
+  fl_test_spin_until (fl_run_is_complete (fl_script_page_get_run (script)), 30000);
+  g_assert_cmpint (fl_python_run_get_status (fl_script_page_get_python (script)), !=, 0);
+  gtk_text_buffer_get_bounds (fl_script_page_get_output (script), &start, &end);
+  output = gtk_text_buffer_get_text (fl_script_page_get_output (script), &start, &end, FALSE);
+  g_assert_nonnull (strstr (output, "SyntaxError"));
+
+  failing = write_script ("fails.py", "raise RuntimeError('broken on purpose')\n");
+  script = show_script (failing, "");
+  g_assert_true (fl_page_start_run (FL_PAGE (script), "run", &error));
+  fl_test_spin_until (fl_run_is_complete (fl_script_page_get_run (script)), 30000);
+  g_assert_cmpint (fl_python_run_get_status (fl_script_page_get_python (script)), ==, 1);
+  g_assert_nonnull (strstr (fl_script_page_get_status (script), "broken on purpose"));
+}
+
+/* A script that never ends: Stop ends it and every process it forked. */
+static void
+test_script_page_stop_ends_the_group (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  FlScriptPage *script;
+
+  if (!have_python ())
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  path = write_script ("forever.py",
+                       "import os, time\n"
+                       "for _ in range(5):\n"
+                       "    if os.fork() == 0:\n"
+                       "        time.sleep(3600)\n"
+                       "        os._exit(0)\n"
+                       "print('forked', flush=True)\n"
+                       "time.sleep(3600)\n");
+  script = show_script (path, "");
+  g_assert_true (fl_page_start_run (FL_PAGE (script), "run", &error));
+  fl_test_spin_until (fl_python_run_tracer_started (fl_script_page_get_python (script)), 30000);
+  fl_page_cancel_run (FL_PAGE (script));
+  fl_test_spin_until (fl_run_is_complete (fl_script_page_get_run (script)), 30000);
+  g_assert_cmpint (fl_python_run_get_signal (fl_script_page_get_python (script)), !=, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -122,6 +260,9 @@ main (int   argc,
 
   g_test_add_func ("/app/python/flags-beside-c", test_python_beside_c);
   g_test_add_func ("/app/python/stop-ends-the-program", test_python_stop);
+  g_test_add_func ("/app/script/runs-a-pool", test_script_page_runs_a_pool);
+  g_test_add_func ("/app/script/bad-input-is-said", test_script_page_bad_input);
+  g_test_add_func ("/app/script/stop-ends-the-group", test_script_page_stop_ends_the_group);
 
   ret = g_test_run ();
   fl_test_app_stop ();
