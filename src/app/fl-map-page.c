@@ -23,7 +23,6 @@
 #include "futures-lab-tasks.h"
 
 /* Ids of the consumer's wait spans in a pane's trace: far above any future's id. */
-#define WAIT_ID_BASE (G_GUINT64_CONSTANT (1) << 62)
 
 typedef struct _Side Side;
 
@@ -257,17 +256,14 @@ state_cb (FlFuture   *future,
   show_transcript (side);
 }
 
-/* The consumer starts waiting for its next result: a span on the main-loop lane. */
+/* The consumer starts waiting for its next result: a mark on the main-loop lane (a wait
+ * is a stretch of time, not a future). */
 static void
 begin_wait (Side       *side,
             const char *what)
 {
-  side->wait_id++;
   side->wait_start = g_get_monotonic_time ();
-  fl_trace_record (side->trace, FL_TRACE_SUBMIT, WAIT_ID_BASE + side->wait_id, FL_LANE_NONE, -1,
-                   FL_FUTURE_PENDING, side->wait_start, what, 0);
-  fl_trace_record (side->trace, FL_TRACE_START, WAIT_ID_BASE + side->wait_id,
-                   FL_LANE_MAIN_LOOP, 0, FL_FUTURE_RUNNING, side->wait_start, NULL, 0);
+  side->wait_id = fl_trace_mark_begin (side->trace, FL_LANE_MAIN_LOOP, 0, what);
 }
 
 static void
@@ -276,8 +272,8 @@ end_wait (Side          *side,
 {
   gint64 now = g_get_monotonic_time ();
 
-  fl_trace_record (side->trace, FL_TRACE_FINISH, WAIT_ID_BASE + side->wait_id,
-                   FL_LANE_MAIN_LOOP, 0, state, now, NULL, 0);
+  fl_trace_mark_end (side->trace, side->wait_id,
+                     state == FL_FUTURE_FAILED ? _("it raised") : NULL);
   if (side->n_results == 0)
     side->first_wait = now - side->wait_start;
   side->total_wait += now - side->wait_start;
