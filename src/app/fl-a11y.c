@@ -72,10 +72,75 @@ is_icon_only (GtkWidget *widget)
   return FALSE;
 }
 
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return GTK_IS_SPIN_BUTTON (widget) || GTK_IS_ENTRY (widget) || GTK_IS_DROP_DOWN (widget);
+}
+
+/* The label that says what @widget is: the one left of it in a grid, or just before it in
+ * a box (“Workers [20]”), else NULL. */
+static GtkWidget *
+find_visible_label (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (GTK_IS_GRID (parent))
+    {
+      int column = 0, row = 0;
+
+      gtk_grid_query_child (GTK_GRID (parent), widget, &column, &row, NULL, NULL);
+      for (int c = column - 1; c >= 0; c--)
+        {
+          GtkWidget *left = gtk_grid_get_child_at (GTK_GRID (parent), c, row);
+
+          if (GTK_IS_LABEL (left))
+            return left;
+          if (left != NULL && !is_control (left))
+            break;
+        }
+      return NULL;
+    }
+  for (GtkWidget *prev = gtk_widget_get_prev_sibling (widget); prev != NULL;
+       prev = gtk_widget_get_prev_sibling (prev))
+    {
+      if (GTK_IS_LABEL (prev))
+        return prev;
+      if (!is_control (prev))
+        break;
+    }
+  return NULL;
+}
+
+/* A spin button, entry or drop-down is read by its visible label, else by its tooltip or
+ * placeholder: never as just "spin button". */
+static void
+name_control (GtkWidget *widget)
+{
+  GtkWidget *label = find_visible_label (widget);
+  const char *text = gtk_widget_get_tooltip_text (widget);
+
+  if (label != NULL)
+    {
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
+                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+      if (text != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+      return;
+    }
+  if (text == NULL && GTK_IS_ENTRY (widget))
+    text = gtk_entry_get_placeholder_text (GTK_ENTRY (widget));
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
 /**
  * fl_a11y_label_tree:
  *
- * Names the icon-only buttons (from their tooltips) and the drawn widgets in @root.
+ * Names the icon-only buttons (from their tooltips), the spin buttons, entries and
+ * drop-downs (from the label beside them) and the drawn widgets in @root.
  */
 void
 fl_a11y_label_tree (GtkWidget *root)
@@ -85,6 +150,11 @@ fl_a11y_label_tree (GtkWidget *root)
   if (tooltip != NULL && is_icon_only (root))
     gtk_accessible_update_property (GTK_ACCESSIBLE (root),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  else if (is_control (root))
+    {
+      name_control (root);
+      return;
+    }
   else
     label_drawn (root);
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;

@@ -282,6 +282,13 @@ do_submit (FlAnatomyPage  *self,
   g_autofree char *text = NULL;
   g_autoptr(FlFuture) future = NULL;
 
+  /* The clock starts at the first submit (since the page opened or Clear): log times and
+   * the timeline's axis then count from the lesson, not from when the app started. */
+  if (self->pool == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->futures)) == 0)
+    {
+      g_clear_object (&self->trace);
+      self->trace = fl_trace_new ("anatomy");
+    }
   ensure_pool (self);
   show_view (self, self->trace, self->futures);
   if (failing)

@@ -181,6 +181,40 @@ collect_codes (FlFlagsPage  *self,
   return g_steal_pointer (&unique);
 }
 
+/* The embedded server's settings chosen on the page (not for the base URL choice). */
+static FlFaultConfig *
+embedded_config (FlFlagsPage  *self,
+                 GError      **error)
+{
+  g_autoptr(FlFaultConfig) config = NULL;
+
+  switch (gtk_drop_down_get_selected (self->server_dropdown))
+    {
+    case FL_FLAGS_SERVER_DELAY:
+      config = fl_fault_config_new (FL_SERVER_PRESET_DELAY);
+      break;
+    case FL_FLAGS_SERVER_ERROR:
+      config = fl_fault_config_new (FL_SERVER_PRESET_ERROR);
+      break;
+    case FL_FLAGS_SERVER_CUSTOM:
+      config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
+      if (!fl_parse_delay_range (gtk_editable_get_text (GTK_EDITABLE (self->delay_entry)),
+                                 &config->delay_min_ms, &config->delay_max_ms, error)
+          || !fl_parse_rate (gtk_editable_get_text (GTK_EDITABLE (self->error_entry)),
+                             &config->error_rate, error))
+        return NULL;
+      break;
+    case FL_FLAGS_SERVER_LOCAL:
+    default:
+      config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
+      break;
+    }
+  config->seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
+  if (!fl_fault_config_validate (config, error))
+    return NULL;
+  return g_steal_pointer (&config);
+}
+
 /* Where the downloads go: the embedded server (configured from the controls) or the
  * user's base URL. Returns the base URL, sets the ideal per-request delay. */
 static char *
@@ -224,29 +258,8 @@ prepare_server (FlFlagsPage  *self,
       return NULL;
     }
 
-  switch (choice)
-    {
-    case FL_FLAGS_SERVER_DELAY:
-      config = fl_fault_config_new (FL_SERVER_PRESET_DELAY);
-      break;
-    case FL_FLAGS_SERVER_ERROR:
-      config = fl_fault_config_new (FL_SERVER_PRESET_ERROR);
-      break;
-    case FL_FLAGS_SERVER_CUSTOM:
-      config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
-      if (!fl_parse_delay_range (gtk_editable_get_text (GTK_EDITABLE (self->delay_entry)),
-                                 &config->delay_min_ms, &config->delay_max_ms, error)
-          || !fl_parse_rate (gtk_editable_get_text (GTK_EDITABLE (self->error_entry)),
-                             &config->error_rate, error))
-        return NULL;
-      break;
-    case FL_FLAGS_SERVER_LOCAL:
-    default:
-      config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
-      break;
-    }
-  config->seed = (guint64) gtk_spin_button_get_value_as_int (self->seed_spin);
-  if (!fl_fault_config_validate (config, error))
+  config = embedded_config (self, error);
+  if (config == NULL)
     return NULL;
 
   fl_flag_server_set_fault_config (server, config);
@@ -742,4 +755,34 @@ guint
 fl_flags_page_get_n_runs (FlFlagsPage *self)
 {
   return fl_run_chart_get_n_runs (self->run_chart);
+}
+
+/**
+ * fl_flags_page_get_server_delay:
+ *
+ * The embedded server's per-request delay the next run would use, in seconds.
+ *
+ * Returns: %FALSE if the page points at another server or its settings are invalid
+ */
+gboolean
+fl_flags_page_get_server_delay (FlFlagsPage *self,
+                                double      *min_s,
+                                double      *max_s)
+{
+  g_autoptr(FlFaultConfig) config = NULL;
+
+  if (gtk_drop_down_get_selected (self->server_dropdown) == FL_FLAGS_SERVER_URL)
+    return FALSE;
+  config = embedded_config (self, NULL);
+  if (config == NULL)
+    return FALSE;
+  *min_s = config->delay_min_ms / 1000.0;
+  *max_s = config->delay_max_ms / 1000.0;
+  return TRUE;
+}
+
+guint
+fl_flags_page_get_seed (FlFlagsPage *self)
+{
+  return gtk_spin_button_get_value_as_int (self->seed_spin);
 }

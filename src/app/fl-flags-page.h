@@ -63,5 +63,9 @@ gboolean    fl_flags_page_get_summary    (FlFlagsPage        *self,
 const char *fl_flags_page_get_summary_text (FlFlagsPage      *self);
 guint       fl_flags_page_get_n_images   (FlFlagsPage        *self);
 guint       fl_flags_page_get_n_runs     (FlFlagsPage        *self);
+gboolean    fl_flags_page_get_server_delay (FlFlagsPage      *self,
+                                            double           *min_s,
+                                            double           *max_s);
+guint       fl_flags_page_get_seed       (FlFlagsPage        *self);
 
 G_END_DECLS

@@ -1,0 +1,148 @@
+/* test-classroom.c: what a projected lesson needs: pages that fit a 1024×768 projector,
+ * defaults that show each page's point, and controls a screen reader can name
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "fl-app-test.h"
+#include "fl-flags-page.h"
+#include "fl-settings.h"
+#include "fl-timeline.h"
+
+#define PROJECTOR_WIDTH 1024
+
+static FlWindow *window;
+
+/* Every page, shown in the window, asks for no more than a 1024 px wide screen. */
+static void
+test_pages_fit_projector (void)
+{
+  g_autoptr(GList) pages = fl_window_list_pages (window);
+  g_autoptr(GString) too_wide = g_string_new (NULL);
+
+  for (GList *l = pages; l != NULL; l = l->next)
+    {
+      FlPage *page = l->data;
+      int page_min = 0, window_min = 0, nat = 0;
+
+      g_assert_true (fl_window_show_demo (window, fl_page_get_id (page)));
+      fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (page)), 5000);
+      gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &page_min, &nat,
+                          NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &window_min,
+                          &nat, NULL, NULL);
+      g_test_message ("%s: page minimum %d px, window minimum %d px", fl_page_get_id (page),
+                      page_min, window_min);
+      if (window_min > PROJECTOR_WIDTH)
+        g_string_append_printf (too_wide, " %s (%d px)", fl_page_get_id (page), window_min);
+    }
+  if (too_wide->len > 0)
+    g_error ("wider than a %d px projector:%s", PROJECTOR_WIDTH, too_wide->str);
+}
+
+/* The Flags page out of the box: the embedded server waits per request (otherwise
+ * sequential is as fast as the pool and the lesson disappears), and the page's seed is the
+ * one Preferences shows. */
+static void
+test_flags_defaults_teach (void)
+{
+  FlFlagsPage *page = FL_FLAGS_PAGE (fl_window_get_page (window, "flags"));
+  GSettings *settings = fl_settings_get ();
+  double lo = 0, hi = 0;
+
+  g_assert_nonnull (settings);
+  g_assert_true (fl_flags_page_get_server_delay (page, &lo, &hi));
+  g_assert_cmpfloat (lo, >=, 0.1);
+  g_assert_cmpfloat (hi, <=, 0.2);
+  g_assert_cmpfloat (lo, ==, hi);
+  g_assert_cmpuint (fl_flags_page_get_seed (page), ==, g_settings_get_uint (settings, "seed"));
+}
+
+/* The Anatomy page's clock (log times, the timeline's axis) starts at the first submit,
+ * not when the app started: a 4 s future is not a sliver on a long axis. */
+static void
+test_anatomy_clock_starts_at_first_submit (void)
+{
+  FlPage *page = fl_window_get_page (window, "anatomy");
+  FlTimeline *timeline = FL_TIMELINE (fl_test_find_type (GTK_WIDGET (page), FL_TYPE_TIMELINE));
+  gint64 before;
+
+  g_assert_true (fl_window_show_demo (window, "anatomy"));
+  fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (page)), 5000);
+  before = g_get_monotonic_time ();
+  g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                  g_variant_new ("(ss)", "anatomy", "submit"));
+  fl_test_spin_until (fl_timeline_get_trace (timeline) != NULL
+                      && fl_trace_get_origin (fl_timeline_get_trace (timeline)) >= before, 5000);
+  fl_page_cancel_run (page);
+}
+
+static gboolean
+is_named (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                           GTK_ACCESSIBLE_PROPERTY_LABEL)
+         || gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                              GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+static void
+collect_unnamed (GtkWidget *root,
+                 GString   *unnamed)
+{
+  if (GTK_IS_SPIN_BUTTON (root) || GTK_IS_DROP_DOWN (root)
+      || (GTK_IS_ENTRY (root) && !GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (root))))
+    {
+      if (!is_named (root))
+        g_string_append_printf (unnamed, " %s%s%s", G_OBJECT_TYPE_NAME (root),
+                                gtk_widget_get_tooltip_text (root) != NULL ? ":" : "",
+                                gtk_widget_get_tooltip_text (root) != NULL
+                                  ? gtk_widget_get_tooltip_text (root) : "");
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_unnamed (child, unnamed);
+}
+
+/* A screen reader hears what each spin button, entry and drop-down is for. */
+static void
+test_controls_have_names (void)
+{
+  g_autoptr(GList) pages = fl_window_list_pages (window);
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+
+  for (GList *l = pages; l != NULL; l = l->next)
+    {
+      g_autoptr(GString) here = g_string_new (NULL);
+
+      collect_unnamed (l->data, here);
+      if (here->len > 0)
+        g_string_append_printf (unnamed, "\n  %s:%s", fl_page_get_id (l->data), here->str);
+    }
+  if (unnamed->len > 0)
+    g_error ("controls without an accessible name:%s", unnamed->str);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  /* GTK_A11Y=none keeps no accessible properties at all; the test context keeps them and
+   * talks to no bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  window = fl_test_app_start ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  g_test_add_func ("/app/classroom/pages-fit-1024", test_pages_fit_projector);
+  g_test_add_func ("/app/classroom/flags-defaults-teach", test_flags_defaults_teach);
+  g_test_add_func ("/app/classroom/controls-have-names", test_controls_have_names);
+  g_test_add_func ("/app/classroom/anatomy-clock-starts-at-first-submit",
+                   test_anatomy_clock_starts_at_first_submit);
+  status = g_test_run ();
+  fl_test_app_stop ();
+  return status;
+}
