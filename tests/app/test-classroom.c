@@ -78,6 +78,76 @@ test_anatomy_clock_starts_at_first_submit (void)
   fl_page_cancel_run (page);
 }
 
+static void
+collect_timelines (GtkWidget *root,
+                   GPtrArray *out)
+{
+  if (FL_IS_TIMELINE (root))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_timelines (child, out);
+}
+
+static gboolean
+timelines_idle (GPtrArray *timelines)
+{
+  for (guint i = 0; i < timelines->len; i++)
+    {
+      FlSpans *spans = fl_timeline_get_spans (g_ptr_array_index (timelines, i));
+
+      if (spans == NULL)
+        return FALSE;
+      fl_spans_update (spans);
+      if (!fl_spans_is_idle (spans))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Cancel mid-run, on every page: what the timeline counts adds up,
+ * queued + running + done = total and done = ok + not found + failed + cancelled. */
+static void
+test_cancel_mid_run_adds_up (gconstpointer data)
+{
+  const char *demo = ((const char * const *) data)[0];
+  const char *mode = ((const char * const *) data)[1];
+  FlPage *page = fl_window_get_page (window, demo);
+  g_autoptr(GPtrArray) timelines = g_ptr_array_new ();
+  guint total = 0;
+
+  g_assert_true (fl_window_show_demo (window, demo));
+  fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (page)), 5000);
+  g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                  g_variant_new ("(ss)", demo, mode));
+  fl_test_spin_until (fl_page_get_run (page) != NULL || g_str_equal (demo, "anatomy")
+                      || g_str_equal (demo, "map") || g_str_equal (demo, "queue"), 5000);
+  collect_timelines (GTK_WIDGET (page), timelines);
+  g_assert_cmpuint (timelines->len, >, 0);
+  /* some work has started, not all of it ended */
+  fl_test_spin_until (({ FlTally t = { 0 }; FlSpans *sp = fl_timeline_get_spans (
+                          g_ptr_array_index (timelines, 0));
+                        if (sp != NULL) { fl_spans_update (sp); fl_spans_get_tally (sp, &t); }
+                        t.running > 0 || t.done > 0; }), 10000);
+  fl_page_cancel_run (page);
+  fl_test_spin_until (timelines_idle (timelines), 20000);
+  for (guint i = 0; i < timelines->len; i++)
+    {
+      FlTally t;
+
+      fl_spans_get_tally (fl_timeline_get_spans (g_ptr_array_index (timelines, i)), &t);
+      g_test_message ("%s/%s: %u total, %u queued, %u running, %u done = %u ok + %u not found "
+                      "+ %u failed + %u cancelled", demo, mode, t.total, t.queued, t.running,
+                      t.done, t.ok, t.not_found, t.failed, t.cancelled);
+      g_assert_cmpuint (t.queued + t.running + t.done, ==, t.total);
+      g_assert_cmpuint (t.ok + t.not_found + t.failed + t.cancelled, ==, t.done);
+      g_assert_cmpuint (t.queued, ==, 0);
+      g_assert_cmpuint (t.running, ==, 0);
+      total += t.total;
+    }
+  g_assert_cmpuint (total, >, 0);
+}
+
 static gboolean
 is_named (GtkWidget *widget)
 {
@@ -142,6 +212,20 @@ main (int   argc,
   g_test_add_func ("/app/classroom/controls-have-names", test_controls_have_names);
   g_test_add_func ("/app/classroom/anatomy-clock-starts-at-first-submit",
                    test_anatomy_clock_starts_at_first_submit);
+  {
+    static const char * const runs[][2] = {
+      { "flags", "threads" }, { "compute", "threads" }, { "map", "both" },
+      { "anatomy", "submit" }, { "queue", "balanced" }, { "coroutines", "gather" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/app/classroom/cancel-mid-run-adds-up/%s",
+                                                 runs[i][0]);
+
+        g_test_add_data_func (path, runs[i], test_cancel_mid_run_adds_up);
+      }
+  }
   status = g_test_run ();
   fl_test_app_stop ();
   return status;
