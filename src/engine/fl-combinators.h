@@ -12,16 +12,16 @@ typedef struct _FlAsCompleted FlAsCompleted;
 
 FlAsCompleted *fl_as_completed_new          (FlFuture *const     *futures,
                                              guint                n_futures,
-                                             gint64               timeout_us);
+                                             gint64               timeout_us) G_GNUC_WARN_UNUSED_RESULT;
 FlFuture      *fl_as_completed_next         (FlAsCompleted       *self,
-                                             GError             **error);
+                                             GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 void           fl_as_completed_next_async   (FlAsCompleted       *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
 FlFuture      *fl_as_completed_next_finish  (FlAsCompleted       *self,
                                              GAsyncResult        *result,
-                                             GError             **error);
+                                             GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 guint          fl_as_completed_get_remaining (FlAsCompleted      *self);
 void           fl_as_completed_free         (FlAsCompleted       *self);
 
