@@ -7,6 +7,7 @@
 #include "fl-lock.h"
 
 #include "fl-enums.h"
+#include "fl-executor.h"
 #include "fl-future-private.h"
 
 typedef struct

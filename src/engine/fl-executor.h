@@ -15,16 +15,6 @@ G_BEGIN_DECLS
 G_DECLARE_DERIVABLE_TYPE (FlExecutor, fl_executor, FL, EXECUTOR, GObject)
 
 /**
- * FlFunc:
- *
- * A plain C function for fl_executor_submit_func(): the library-user shortcut around the
- * job registry. It cannot cross into a worker process.
- */
-typedef GVariant *(*FlFunc) (gpointer       user_data,
-                             GCancellable  *cancellable,
-                             GError       **error);
-
-/**
  * FlExecutorClass:
  * @schedule: queue @future (PENDING) to run; called without locks held, never after
  *   shutdown has started. Returns %FALSE with @error set to refuse it.

@@ -4,7 +4,6 @@
  */
 #pragma once
 
-#include "fl-executor.h"
 #include "fl-future.h"
 #include "fl-job.h"
 #include "fl-trace.h"

@@ -24,6 +24,16 @@ G_DECLARE_FINAL_TYPE (FlFuture, fl_future, FL, FUTURE, GObject)
 typedef void (*FlFutureCallback) (FlFuture *future,
                                   gpointer  user_data);
 
+/**
+ * FlFunc:
+ *
+ * A plain C function for fl_executor_submit_func(): the library-user shortcut around the
+ * job registry. It cannot cross into a worker process.
+ */
+typedef GVariant *(*FlFunc) (gpointer       user_data,
+                             GCancellable  *cancellable,
+                             GError       **error);
+
 guint64        fl_future_get_id            (FlFuture            *self);
 const char    *fl_future_get_label         (FlFuture            *self);
 const char    *fl_future_get_job_name      (FlFuture            *self);

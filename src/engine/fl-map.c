@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "fl-combinators.h"
+#include "fl-executor.h"
 #include "fl-future-private.h"
 
 /* As CPython's map() generator: every job is submitted at once; the iterator lets go of
