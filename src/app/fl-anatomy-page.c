@@ -99,7 +99,8 @@ log_line (FlAnatomyPage *self,
     [BADGE_HELPER] = "anatomy-helper",
   };
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  g_autofree char *when = g_strdup_printf ("+%.2f s", since_origin (self));
+  /* TRANSLATORS: seconds since the first submit, before a log line */
+  g_autofree char *when = g_strdup_printf (_("+%.2f s"), since_origin (self));
   GtkWidget *time_label = gtk_label_new (when);
   GtkWidget *badge_label = gtk_label_new (badge_text);
   GtkWidget *text_label = gtk_label_new (text);
