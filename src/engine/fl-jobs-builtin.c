@@ -15,6 +15,7 @@ typedef struct
   FlMutex   mutex;
   FlCond    cond;
   gboolean cancelled;
+  int      ready;       /* atomic: set once the mutex exists (see sleep_cancelled_cb()) */
 } SleepWait;
 
 static void
@@ -23,6 +24,9 @@ sleep_cancelled_cb (GCancellable *cancellable,
 {
   SleepWait *wait = user_data;
 
+  /* The handler list hands us @wait under GLib's own lock, which ThreadSanitizer cannot
+   * see; this acquire pairs with the job's release after it made the mutex. */
+  (void) g_atomic_int_get (&wait->ready);
   fl_mutex_lock (&wait->mutex);
   wait->cancelled = TRUE;
   fl_cond_signal (&wait->cond);
@@ -46,6 +50,7 @@ sleep_job (GVariant       *args,
 
   fl_mutex_init (&wait.mutex);
   fl_cond_init (&wait.cond);
+  g_atomic_int_set (&wait.ready, TRUE);
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (sleep_cancelled_cb), &wait, NULL);
 
