@@ -24,6 +24,26 @@ native_id = threading.get_native_id
 
 LANE_KINDS = ("none", "thread", "process", "main-loop", "caller")
 
+# One encoder for every line: json.dumps() with options builds a new one per call, which
+# costs more than the encoding itself.
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False,
+                            default=str)
+_encode_str = json.encoder.encode_basestring
+
+
+def _line(event):
+    """One JSON line; ints and strings (nearly every value) by hand, which is faster."""
+    parts = []
+    for key, value in event.items():
+        kind = type(value)
+        if kind is int:
+            parts.append('"%s":%d' % (key, value))
+        elif kind is str:
+            parts.append('"%s":%s' % (key, _encode_str(value)))
+        else:
+            parts.append('"%s":%s' % (key, _encoder.encode(value)))
+    return "{" + ",".join(parts) + "}"
+
 
 class Recorder:
     def __init__(self, flush_interval=0.05):
@@ -73,11 +93,9 @@ class Recorder:
         with self._write_lock:
             pending = self._pending
             lines = []
-            dumps = json.dumps
             try:
                 while True:
-                    lines.append(dumps(pending.popleft(), separators=(",", ":"),
-                                       ensure_ascii=False, default=str))
+                    lines.append(_line(pending.popleft()))
             except IndexError:
                 pass
             if not lines:
