@@ -174,7 +174,16 @@ fl_script_page_start_run (FlPage      *page,
                           const char  *mode,
                           GError     **error)
 {
-  return start (FL_SCRIPT_PAGE (page), error);
+  FlScriptPage *self = FL_SCRIPT_PAGE (page);
+  GError *local_error = NULL;
+
+  if (!start (self, &local_error))
+    {
+      set_status (self, local_error->message);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -187,18 +196,6 @@ static const char * const *
 fl_script_page_get_modes (FlPage *page)
 {
   return modes;
-}
-
-static void
-run_clicked_cb (FlScriptPage *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!start (self, &error))
-    {
-      set_status (self, error->message);
-      fl_page_show_error (FL_PAGE (self), error);
-    }
 }
 
 static void
@@ -378,7 +375,7 @@ fl_script_page_init (FlScriptPage *self)
   gtk_label_set_max_width_chars (self->folder_label, 24);
   self->run_button = gtk_button_new_with_mnemonic (_("_Run"));
   gtk_widget_add_css_class (self->run_button, "suggested-action");
-  g_signal_connect_swapped (self->run_button, "clicked", G_CALLBACK (run_clicked_cb), self);
+  gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (self->run_button), "page.run('run')");
   self->stop_button = gtk_button_new_with_mnemonic (_("_Stop"));
   gtk_widget_add_css_class (self->stop_button, "destructive-action");
   gtk_widget_set_tooltip_text (self->stop_button, _("End the script and every process it "
