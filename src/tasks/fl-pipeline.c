@@ -35,6 +35,7 @@ struct _FlPipeline
   int         consume_interval_us;  /* atomic */
   int         jitter_permille;      /* atomic */
   int         producers_left;       /* atomic */
+  int        *producer_ran;         /* atomic, one per producer: its job started */
   guint64     produced;             /* atomic */
   guint64     consumed;             /* atomic */
   guint64     duplicates;           /* atomic */
@@ -77,6 +78,7 @@ fl_pipeline_finalize (GObject *object)
   g_clear_object (&self->executor);
   g_clear_pointer (&self->futures, g_ptr_array_unref);
   g_free (self->seen);
+  g_free (self->producer_ran);
 
   G_OBJECT_CLASS (fl_pipeline_parent_class)->finalize (object);
 }
@@ -244,6 +246,27 @@ pace (FlPipeline   *self,
   fl_cond_clear (&nap.cond);
 }
 
+/* The last producer out puts the pills. Never cancellable: the consumers must stop. */
+static void
+producer_out (FlPipeline *self)
+{
+  if (g_atomic_int_dec_and_test (&self->producers_left))
+    for (guint c = 0; c < self->consumers; c++)
+      fl_queue_put (self->queue, FL_QUEUE_PILL, FL_TIMEOUT_INFINITE, NULL, NULL);
+}
+
+/* A producer cancelled before its job started still leaves: on a thread of its own,
+ * since the pills may have to wait for room in the queue. */
+static gpointer
+producer_out_thread (gpointer data)
+{
+  FlPipeline *self = data;
+
+  producer_out (self);
+  g_object_unref (self);
+  return NULL;
+}
+
 static GVariant *
 producer_func (gpointer       data,
                GCancellable  *cancellable,
@@ -257,6 +280,7 @@ producer_func (gpointer       data,
   g_autoptr(GRand) rand = g_rand_new_with_seed (worker->index + 1);
   guint64 made = 0;
 
+  g_atomic_int_set (&self->producer_ran[worker->index], 1);
   for (guint64 i = 0; i < count; i++)
     {
       if (g_cancellable_is_cancelled (cancellable))
@@ -270,10 +294,7 @@ producer_func (gpointer       data,
       __atomic_fetch_add (&self->produced, 1, __ATOMIC_RELAXED);
     }
 
-  /* The last producer out puts the pills. Never cancellable: the consumers must stop. */
-  if (g_atomic_int_dec_and_test (&self->producers_left))
-    for (guint c = 0; c < self->consumers; c++)
-      fl_queue_put (self->queue, FL_QUEUE_PILL, FL_TIMEOUT_INFINITE, NULL, NULL);
+  producer_out (self);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -319,6 +340,14 @@ worker_done (FlFuture *future,
              gpointer  data)
 {
   FlPipeline *self = data;
+  guint index;
+
+  /* Consumers come first in the array, then the producers. */
+  if (fl_future_get_state (future) == FL_FUTURE_CANCELLED
+      && g_ptr_array_find (self->futures, future, &index) && index >= self->consumers
+      && !g_atomic_int_get (&self->producer_ran[index - self->consumers]))
+    g_thread_unref (g_thread_new ("fl-pipeline-out", producer_out_thread,
+                                  g_object_ref (self)));
 
   if (++self->n_done == self->futures->len)
     {
@@ -361,6 +390,7 @@ fl_pipeline_start (FlPipeline  *self,
 
   self->start = g_get_monotonic_time ();
   g_atomic_int_set (&self->producers_left, (int) self->producers);
+  self->producer_ran = g_new0 (int, self->producers);
 
   /* Consumers first, so they are waiting when the first items arrive. */
   for (guint c = 0; c < self->consumers; c++)

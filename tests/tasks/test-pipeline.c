@@ -94,6 +94,29 @@ test_stop_loses_nothing (void)
   g_assert_cmpuint (stats.queue_length, ==, 0);
 }
 
+/* Stop right after start, before some producers' jobs began: a producer cancelled while
+ * still queued never runs, yet the consumers still get their pills and the run ends (it
+ * used to hang, the consumers waiting for pills only the missing producer would put). */
+static void
+test_stop_before_producers_start (void)
+{
+  for (guint round = 0; round < 30; round++)
+    {
+      g_autoptr(FlPipeline) pipeline = fl_pipeline_new (4, 2, 8, 1000000);
+      FlPipelineStats stats;
+      gboolean finished = FALSE;
+
+      fl_pipeline_set_produce_rate (pipeline, 2000);
+      g_signal_connect (pipeline, "finished", G_CALLBACK (on_finished), &finished);
+      g_assert_true (fl_pipeline_start (pipeline, NULL));
+      fl_pipeline_stop (pipeline);
+      fl_test_spin_until (finished, 20000);
+      fl_pipeline_get_stats (pipeline, &stats);
+      g_assert_cmpuint (stats.consumed, ==, stats.produced);
+      g_assert_cmpuint (stats.queue_length, ==, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -105,6 +128,8 @@ main (int    argc,
   g_test_add_func ("/tasks/pipeline/slow-consumers-block-producers",
                    test_slow_consumers_block_producers);
   g_test_add_func ("/tasks/pipeline/stop-loses-nothing", test_stop_loses_nothing);
+  g_test_add_func ("/tasks/pipeline/stop-before-producers-start",
+                   test_stop_before_producers_start);
 
   return g_test_run ();
 }
