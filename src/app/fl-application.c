@@ -100,7 +100,9 @@ run_action (GSimpleAction *action,
       return;
     }
   fl_window_show_demo (window, demo);
-  if (!fl_page_start_run (page, mode, &error))
+  /* "python": the page's Python version under the tracer, as its Source tab's button */
+  if (g_str_equal (mode, "python") ? !fl_page_run_python (page, &error)
+                                   : !fl_page_start_run (page, mode, &error))
     fl_page_show_error (page, error);
 }
 
