@@ -40,8 +40,10 @@ struct _FlFrozenPage
   gint64          server_offset; /* monotonic µs minus X server ms * 1000, 0 if unknown */
   gulong          paint_handler;
   GdkFrameClock  *paint_clock;
+  guint           block_id;      /* the main-loop run starts in this idle, after the frame */
   guint           n_clicks_total;
-  gint64          stalls_before;
+  FlLoopMonitor  *held;          /* held while a run goes, for evenly spaced samples */
+  char           *summary;       /* the newest row of the runs list */
   char           *pending_job;
   GVariant       *pending_args;
   char           *pending_label;
@@ -209,17 +211,50 @@ run_in_subprocess (gpointer       user_data,
   return g_variant_new_uint32 (work->ms);
 }
 
+/* The longest stall of the run's interval: the same one the header names, the same figure. */
+static gboolean
+run_stall (FlFrozenPage *self,
+           FlRun        *run,
+           FlLoopStall  *stall)
+{
+  FlLoopMonitor *monitor = fl_page_get_monitor (FL_PAGE (self));
+  gint64 start = fl_run_get_start_time (run);
+  gint64 end = start + (gint64) (fl_run_get_elapsed (run) * G_USEC_PER_SEC);
+
+  return monitor != NULL && fl_loop_monitor_get_worst_stall (monitor, start, end, stall);
+}
+
+/* "window frozen for 5.02 s by the handler", "machine busy: …", "window stayed alive" */
+static char *
+describe_freeze (const FlLoopStall *stall,
+                 gboolean           found)
+{
+  if (!found)
+    return g_strdup (_("window stayed alive"));
+  if (stall->cause == FL_STALL_MACHINE_BUSY)
+    return g_strdup_printf (_("window stayed alive, but the machine is busy: the main loop "
+                              "waited %.2f s for a CPU held by other programs"),
+                            stall->duration_us / 1e6);
+  if (stall->waiting_us * 10 >= stall->duration_us)
+    return g_strdup_printf (_("window frozen for %.2f s by the handler (%.2f s of it waiting "
+                              "for a CPU held by other programs)"), stall->duration_us / 1e6,
+                            stall->waiting_us / 1e6);
+  return g_strdup_printf (_("window frozen for %.2f s by the handler"),
+                          stall->duration_us / 1e6);
+}
+
 static void
 add_history_row (FlFrozenPage *self,
                  FlRun        *run)
 {
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
-  FlLoopMonitor *monitor = fl_page_get_monitor (FL_PAGE (self));
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *frozen = NULL;
   gint64 longest_wait = 0;
-  gint64 stall = 0;
+  FlLoopStall stall;
+  gboolean found = run_stall (self, run, &stall);
+  gboolean by_handler = found && stall.cause == FL_STALL_HANDLER;
 
   for (guint i = 0; i < self->clicks->len; i++)
     {
@@ -228,20 +263,53 @@ add_history_row (FlFrozenPage *self,
       if (c->made > 0)
         longest_wait = MAX (longest_wait, c->handled - c->made);
     }
-  if (monitor != NULL && fl_loop_monitor_get_n_stalls (monitor) > (guint) self->stalls_before)
-    stall = fl_loop_monitor_get_last_stall (monitor);
 
   title = g_strdup_printf (_("%s: %.2f s"), fl_run_get_mode_title (run),
                            fl_run_get_elapsed (run));
-  frozen = stall > 0 ? g_strdup_printf (_("window frozen for %.2f s"), stall / 1e6)
-                     : g_strdup (_("window stayed alive"));
+  frozen = describe_freeze (&stall, found);
   subtitle = g_strdup_printf (_("%s · %u clicks · longest wait %.2f s · %s"),
                               fl_trace_get_metadata (fl_run_get_trace (run), "work"),
                               self->clicks->len, longest_wait / 1e6, frozen);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (row, subtitle);
-  gtk_widget_add_css_class (GTK_WIDGET (row), stall > 0 ? "run-frozen" : "run-alive");
+  g_free (self->summary);
+  self->summary = g_strdup_printf ("%s\n%s", title, subtitle);
+  gtk_widget_add_css_class (GTK_WIDGET (row), by_handler ? "run-frozen" : "run-alive");
   gtk_list_box_prepend (self->history, GTK_WIDGET (row));
+}
+
+static void
+release_monitor (FlFrozenPage *self)
+{
+  if (self->held != NULL)
+    fl_loop_monitor_release (self->held);
+  g_clear_object (&self->held);
+}
+
+/* The run's status line once its stall (if any) is measured: the loop polled again. */
+static void
+update_done_status (FlFrozenPage *self,
+                    FlRun        *run)
+{
+  g_autofree char *frozen = NULL;
+  g_autofree char *text = NULL;
+  FlFuture *future = g_list_model_get_n_items (G_LIST_MODEL (run)) > 0
+                     ? g_list_model_get_item (G_LIST_MODEL (run), 0) : NULL;
+  FlLoopStall stall;
+  gboolean found;
+
+  if (future == NULL || fl_future_get_state (future) != FL_FUTURE_FINISHED)
+    {
+      g_clear_object (&future);
+      return;
+    }
+  g_clear_object (&future);
+  found = run_stall (self, run, &stall);
+  frozen = describe_freeze (&stall, found);
+  /* TRANSLATORS: "Done in 5.00 s (Main loop): window frozen for 5.02 s by the handler." */
+  text = g_strdup_printf (_("Done in %.2f s (%s): %s."), fl_run_get_elapsed (run),
+                          fl_run_get_mode_title (run), frozen);
+  gtk_label_set_text (self->status_label, text);
 }
 
 static gboolean
@@ -253,7 +321,11 @@ settle_cb (gpointer data)
   self->settle_id = 0;
   update_clicks_label (self);
   if (run != NULL)
-    add_history_row (self, run);
+    {
+      update_done_status (self, run);
+      add_history_row (self, run);
+    }
+  release_monitor (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -298,17 +370,30 @@ submit_and_commit (FlFrozenPage *self,
   fl_run_commit (run);
 }
 
+static gboolean
+block_cb (gpointer data)
+{
+  FlFrozenPage *self = data;
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
+
+  self->block_id = 0;
+  /* The status line is on screen now; from here the loop is blocked by design. */
+  if (run != NULL && !fl_run_is_complete (run))
+    submit_and_commit (self, run);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 after_paint_cb (GdkFrameClock *clock,
                 FlFrozenPage  *self)
 {
-  FlRun *run = fl_page_get_run (FL_PAGE (self));
-
   g_clear_signal_handler (&self->paint_handler, clock);
   g_clear_object (&self->paint_clock);
-  /* The status line is on screen now; from here the loop is blocked by design. */
-  if (run != NULL && !fl_run_is_complete (run))
-    submit_and_commit (self, run);
+  /* Block in an iteration of its own, not inside the frame: the loop monitor then measures
+   * the handler's freeze, not the handler plus the frame that announced it (at the default
+   * priority: the loop polls before it, so the two iterations are told apart). */
+  g_clear_handle_id (&self->block_id, g_source_remove);
+  self->block_id = g_idle_add_full (G_PRIORITY_DEFAULT, block_cb, self, NULL);
 }
 
 static gboolean
@@ -326,7 +411,7 @@ fl_frozen_page_start_run (FlPage      *page,
   g_autoptr(FlRun) run = NULL;
   FlExecutor *executor;
 
-  if (self->paint_handler != 0)
+  if (self->paint_handler != 0 || self->block_id != 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                            _("A run on the main loop is about to start"));
@@ -362,7 +447,11 @@ fl_frozen_page_start_run (FlPage      *page,
         add_history_row (self, fl_page_get_run (page));
     }
   g_array_set_size (self->clicks, 0);
-  self->stalls_before = monitor != NULL ? fl_loop_monitor_get_n_stalls (monitor) : 0;
+  if (monitor != NULL && self->held == NULL)
+    {
+      self->held = g_object_ref (monitor);
+      fl_loop_monitor_hold (monitor);
+    }
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
   update_clicks_label (self);
@@ -395,7 +484,10 @@ fl_frozen_page_start_run (FlPage      *page,
       child->ms = ms;
       if (fl_run_submit_func (run, run_in_subprocess, child, g_free,
                               self->pending_label, error) == NULL)
-        return FALSE;
+        {
+          release_monitor (self);
+          return FALSE;
+        }
       fl_run_commit (run);
     }
   else
@@ -432,6 +524,8 @@ fl_frozen_page_dispose (GObject *object)
     g_clear_signal_handler (&self->paint_handler, self->paint_clock);
   g_clear_object (&self->paint_clock);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->block_id, g_source_remove);
+  release_monitor (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FROZEN_PAGE);
 
   G_OBJECT_CLASS (fl_frozen_page_parent_class)->dispose (object);
@@ -446,6 +540,7 @@ fl_frozen_page_finalize (GObject *object)
   g_clear_pointer (&self->pending_args, g_variant_unref);
   g_free (self->pending_job);
   g_free (self->pending_label);
+  g_free (self->summary);
 
   G_OBJECT_CLASS (fl_frozen_page_parent_class)->finalize (object);
 }
@@ -520,4 +615,25 @@ fl_frozen_page_set_work (FlFrozenPage *self,
 
   gtk_drop_down_set_selected (self->work_dropdown, busy ? 1 : 0);
   gtk_spin_button_set_value (self->seconds_spin, seconds);
+}
+
+/**
+ * fl_frozen_page_get_run_summary:
+ *
+ * Returns: (nullable): the newest row of the runs list (title, a newline, subtitle)
+ */
+const char *
+fl_frozen_page_get_run_summary (FlFrozenPage *self)
+{
+  g_return_val_if_fail (FL_IS_FROZEN_PAGE (self), NULL);
+
+  return self->summary;
+}
+
+const char *
+fl_frozen_page_get_status (FlFrozenPage *self)
+{
+  g_return_val_if_fail (FL_IS_FROZEN_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
 }

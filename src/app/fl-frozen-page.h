@@ -15,5 +15,7 @@ guint  fl_frozen_page_get_n_clicks      (FlFrozenPage *self);
 void   fl_frozen_page_set_work          (FlFrozenPage *self,
                                          gboolean      busy_cpu,
                                          double        seconds);
+const char *fl_frozen_page_get_run_summary (FlFrozenPage *self);
+const char *fl_frozen_page_get_status      (FlFrozenPage *self);
 
 G_END_DECLS

@@ -2,10 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Two sources of truth meet on one meter: the engine's loop monitor (a high-priority timer
- * and how late it runs) and the frame clock (how far apart frames are beyond one refresh
- * interval), fed into the same monitor. The sparkline shows the last ten seconds; the meter
- * turns red while the loop is stalled and afterwards says how long the window was dead.
+ * The engine's loop monitor says how long each busy stretch of the main loop kept it from
+ * answering (and, while a run holds it, how late an evenly spaced timer runs). The sparkline
+ * shows the last ten seconds; the label names the longest stall of those ten seconds and who
+ * caused it: "frozen" (red) when the loop's own handler held it, "machine busy" (blue) when
+ * the main thread was ready but waited for a CPU held by other programs.
+ *
+ * Nothing here asks for frames at idle: the meter redraws when the monitor reports
+ * something, then once a second (four times while a run holds the monitor) until the
+ * sparkline is empty again.
  */
 #include "config.h"
 
@@ -16,7 +21,13 @@
 #define SPAN_US        (10 * G_USEC_PER_SEC)
 #define SCALE_US       (50 * 1000)     /* the sparkline's top: 50 ms */
 #define RED_FOR_US     (4 * G_USEC_PER_SEC)
-#define LABEL_EVERY_US (250 * 1000)
+#define REFRESH_MS     1000            /* the sparkline scrolls this often while not empty */
+#define REFRESH_RUN_MS 250             /* ... and this often while a run holds the monitor */
+
+static const char idle_tooltip[] =
+  N_("Main-loop lateness over the last 10 s. Red: the window was frozen by a handler on the "
+     "main loop. Blue: the machine is busy, the main thread waited for a CPU held by other "
+     "programs.");
 
 struct _FlJankMeter
 {
@@ -26,12 +37,12 @@ struct _FlJankMeter
   GtkWidget     *label;
 
   FlLoopMonitor *monitor;
-  gulong         stall_handler;
-  guint          tick_id;
-  gint64         last_frame;
-  gint64         last_label;
-  gint64         last_freeze;
-  gint64         last_freeze_at;
+  gulong         changed_handler;
+  gulong         sampling_handler;
+  guint          refresh_id;
+  guint          refresh_ms;
+  gboolean       has_stall;
+  FlLoopStall    stall;          /* the longest of the span, if has_stall */
   char          *text;
 };
 
@@ -58,6 +69,7 @@ draw_spark (GtkDrawingArea *area,
   double y16 = height - height * (16.7 * 1000 / SCALE_US);
   int last_col = -1;
   double col_max = 0;
+  gboolean col_busy = FALSE;
 
   cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.15);
   cairo_rectangle (cr, 0, 0, width, height);
@@ -79,6 +91,7 @@ draw_spark (GtkDrawingArea *area,
     {
       int col = -1;
       double v = 0;
+      gboolean busy = FALSE;
 
       if (i < samples->len)
         {
@@ -86,12 +99,16 @@ draw_spark (GtkDrawingArea *area,
 
           col = (int) ((s->time_us - (now - SPAN_US)) * width / SPAN_US);
           v = (double) s->lateness_us;
+          /* late mostly because the main thread waited for a CPU held by other programs */
+          busy = s->waiting_us * 2 > s->lateness_us;
         }
       if (col != last_col && last_col >= 0)
         {
           double h = MIN (1.0, col_max / SCALE_US) * height;
 
-          if (col_max >= FL_LOOP_MONITOR_STALL_US)
+          if (col_busy && col_max >= 16700)
+            cairo_set_source_rgb (cr, 0.337, 0.706, 0.914);      /* sky blue: machine busy */
+          else if (col_max >= FL_LOOP_MONITOR_STALL_US)
             cairo_set_source_rgb (cr, 0.835, 0.369, 0.0);        /* vermillion */
           else if (col_max >= 16700)
             cairo_set_source_rgb (cr, 0.902, 0.624, 0.0);        /* orange */
@@ -100,8 +117,11 @@ draw_spark (GtkDrawingArea *area,
           cairo_rectangle (cr, last_col, height - MAX (h, 1.0), 1, MAX (h, 1.0));
           cairo_fill (cr);
           col_max = 0;
+          col_busy = FALSE;
         }
       last_col = col;
+      if (v >= col_max)
+        col_busy = busy;
       col_max = MAX (col_max, v);
     }
 }
@@ -118,79 +138,127 @@ format_ms (gint64 us)
   return g_strdup_printf (_("%.1f ms"), us / 1e3);
 }
 
+static char *
+describe_stall (const FlLoopStall *stall)
+{
+  g_autofree char *duration = format_ms (stall->duration_us);
+  g_autofree char *cpu = format_ms (stall->cpu_us);
+  g_autofree char *waiting = format_ms (stall->waiting_us);
+
+  if (stall->cause == FL_STALL_MACHINE_BUSY)
+    /* TRANSLATORS: the jank meter's tooltip after a stall caused by other programs */
+    return g_strdup_printf (_("The main loop did not answer for %s: the machine is busy. The "
+                              "main thread was ready but waited %s for a CPU held by other "
+                              "programs (it ran %s itself)."), duration, waiting, cpu);
+  /* TRANSLATORS: the jank meter's tooltip after a handler blocked the main loop */
+  return g_strdup_printf (_("The window was frozen for %s by a handler on the main loop (the "
+                            "main thread ran %s and waited %s for a CPU)."), duration, cpu,
+                          waiting);
+}
+
 static void
 update_label (FlJankMeter *self,
               gint64       now)
 {
   g_autofree char *p99 = NULL;
   g_autofree char *max = NULL;
-  gboolean red;
+  gboolean recent;
 
   if (self->monitor == NULL)
     return;
 
   p99 = format_ms (fl_loop_monitor_get_percentile (self->monitor, 99));
   max = format_ms (fl_loop_monitor_get_max (self->monitor));
-  red = fl_loop_monitor_get_stalled (self->monitor)
-        || (self->last_freeze_at != 0 && now - self->last_freeze_at < RED_FOR_US);
+  /* the longest stall of the span the sparkline shows, not merely the last one */
+  self->has_stall = fl_loop_monitor_get_worst_stall (self->monitor, now - SPAN_US, G_MAXINT64,
+                                                     &self->stall);
+  recent = self->has_stall
+           && now - (self->stall.start_us + self->stall.duration_us) < RED_FOR_US;
 
   g_free (self->text);
-  if (self->last_freeze > 0)
+  if (self->has_stall)
     {
-      g_autofree char *frozen = format_ms (self->last_freeze);
+      g_autofree char *frozen = format_ms (self->stall.duration_us);
+      g_autofree char *tooltip = describe_stall (&self->stall);
 
-      /* TRANSLATORS: the jank meter: 99th percentile and maximum of main-loop lateness,
-       * then how long the window was frozen the last time */
-      self->text = g_strdup_printf (_("p99 %s · max %s\nfrozen %s"), p99, max, frozen);
+      if (self->stall.cause == FL_STALL_MACHINE_BUSY)
+        /* TRANSLATORS: the jank meter: 99th percentile and maximum of main-loop lateness,
+         * then the longest stall of the last 10 s, caused by other programs */
+        self->text = g_strdup_printf (_("p99 %s · max %s\nmachine busy %s"), p99, max, frozen);
+      else
+        /* TRANSLATORS: the jank meter: 99th percentile and maximum of main-loop lateness,
+         * then how long the window was frozen (the longest stall of the last 10 s) */
+        self->text = g_strdup_printf (_("p99 %s · max %s\nfrozen %s"), p99, max, frozen);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
     }
   else
-    self->text = g_strdup_printf (_("p99 %s · max %s\nloop alive"), p99, max);
+    {
+      self->text = g_strdup_printf (_("p99 %s · max %s\nloop alive"), p99, max);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), _(idle_tooltip));
+    }
   gtk_label_set_text (GTK_LABEL (self->label), self->text);
 
-  if (red)
+  if (recent && self->stall.cause == FL_STALL_HANDLER)
     gtk_widget_add_css_class (GTK_WIDGET (self), "stalled");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "stalled");
-  self->last_label = now;
+  if (recent && self->stall.cause == FL_STALL_MACHINE_BUSY)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "machine-busy");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "machine-busy");
 }
 
+static void schedule_refresh (FlJankMeter *self);
+
 static gboolean
-tick_cb (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
+refresh_cb (gpointer data)
 {
-  FlJankMeter *self = FL_JANK_METER (widget);
-  gint64 frame = gdk_frame_clock_get_frame_time (clock);
-  gint64 refresh = 0;
-  gint64 now = g_get_monotonic_time ();
+  FlJankMeter *self = data;
 
-  gdk_frame_clock_get_refresh_info (clock, frame, &refresh, NULL);
-  if (refresh <= 0)
-    refresh = G_USEC_PER_SEC / 60;
-  if (self->monitor != NULL && self->last_frame != 0)
-    {
-      gint64 gap = frame - self->last_frame;
-
-      /* A frame late by more than a refresh interval is jank the eye sees. */
-      if (gap > refresh * 3 / 2)
-        fl_loop_monitor_add_sample (self->monitor, now, gap - refresh);
-    }
-  self->last_frame = frame;
-
+  self->refresh_id = 0;
   gtk_widget_queue_draw (self->spark);
-  if (now - self->last_label >= LABEL_EVERY_US)
-    update_label (self, now);
-  return G_SOURCE_CONTINUE;
+  update_label (self, g_get_monotonic_time ());
+  schedule_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Keeps the sparkline scrolling while it has something to show; at idle, nothing. */
+static void
+schedule_refresh (FlJankMeter *self)
+{
+  g_autoptr(GArray) samples = NULL;
+  guint ms = 0;
+
+  if (self->monitor != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      if (fl_loop_monitor_get_sampling (self->monitor))
+        ms = REFRESH_RUN_MS;
+      else
+        {
+          samples = fl_loop_monitor_get_samples (self->monitor,
+                                                 g_get_monotonic_time () - SPAN_US);
+          if (samples->len > 0 || self->has_stall)
+            ms = REFRESH_MS;
+        }
+    }
+  if (ms == self->refresh_ms && self->refresh_id != 0)
+    return;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_ms = ms;
+  if (ms > 0)
+    self->refresh_id = g_timeout_add_full (G_PRIORITY_LOW, ms, refresh_cb, self, NULL);
 }
 
 static void
-stall_cb (FlLoopMonitor *monitor,
-          gint64         duration,
-          FlJankMeter   *self)
+changed_cb (FlJankMeter *self)
 {
-  self->last_freeze = duration;
-  self->last_freeze_at = g_get_monotonic_time ();
-  update_label (self, self->last_freeze_at);
+  /* the monitor reports at most every 100 ms, at once after a stall */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      gtk_widget_queue_draw (self->spark);
+      update_label (self, g_get_monotonic_time ());
+    }
+  schedule_refresh (self);
 }
 
 static void
@@ -199,8 +267,8 @@ fl_jank_meter_map (GtkWidget *widget)
   FlJankMeter *self = FL_JANK_METER (widget);
 
   GTK_WIDGET_CLASS (fl_jank_meter_parent_class)->map (widget);
-  self->last_frame = 0;
-  self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+  update_label (self, g_get_monotonic_time ());
+  schedule_refresh (self);
 }
 
 static void
@@ -208,9 +276,7 @@ fl_jank_meter_unmap (GtkWidget *widget)
 {
   FlJankMeter *self = FL_JANK_METER (widget);
 
-  if (self->tick_id != 0)
-    gtk_widget_remove_tick_callback (widget, self->tick_id);
-  self->tick_id = 0;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   GTK_WIDGET_CLASS (fl_jank_meter_parent_class)->unmap (widget);
 }
 
@@ -293,10 +359,7 @@ fl_jank_meter_init (FlJankMeter *self)
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 8);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _("Main-loop lateness over the last 10 s (timer and frame "
-                                 "clock). Red: the loop is or was just stalled."));
-
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), _(idle_tooltip));
   self->spark = gtk_drawing_area_new ();
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->spark), 160);
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->spark), 30);
@@ -335,27 +398,66 @@ fl_jank_meter_set_monitor (FlJankMeter   *self,
   if (self->monitor == monitor)
     return;
   if (self->monitor != NULL)
-    g_clear_signal_handler (&self->stall_handler, self->monitor);
+    {
+      g_clear_signal_handler (&self->changed_handler, self->monitor);
+      g_clear_signal_handler (&self->sampling_handler, self->monitor);
+    }
   g_set_object (&self->monitor, monitor);
   if (monitor != NULL)
     {
-      self->stall_handler = g_signal_connect (monitor, "stall", G_CALLBACK (stall_cb), self);
+      self->changed_handler = g_signal_connect_swapped (monitor, "changed",
+                                                        G_CALLBACK (changed_cb), self);
+      self->sampling_handler = g_signal_connect_swapped (monitor, "notify::sampling",
+                                                         G_CALLBACK (changed_cb), self);
       update_label (self, g_get_monotonic_time ());
     }
+  schedule_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
 
 /**
  * fl_jank_meter_get_last_freeze:
  *
- * Returns: how long the window was frozen the last time (µs), 0 if never
+ * Returns: how long the stall the meter shows lasted (µs: the longest of the last 10 s,
+ *   whatever its cause), 0 if none
  */
 gint64
 fl_jank_meter_get_last_freeze (FlJankMeter *self)
 {
   g_return_val_if_fail (FL_IS_JANK_METER (self), 0);
 
-  return self->last_freeze;
+  return self->has_stall ? self->stall.duration_us : 0;
+}
+
+/**
+ * fl_jank_meter_get_shown_stall:
+ * @stall: (out caller-allocates) (optional): the stall the label names
+ *
+ * Returns: whether the label names a stall
+ */
+gboolean
+fl_jank_meter_get_shown_stall (FlJankMeter *self,
+                               FlLoopStall *stall)
+{
+  g_return_val_if_fail (FL_IS_JANK_METER (self), FALSE);
+
+  if (self->has_stall && stall != NULL)
+    *stall = self->stall;
+  return self->has_stall;
+}
+
+/**
+ * fl_jank_meter_get_refreshing:
+ *
+ * Returns: whether the meter will redraw without being told (FALSE at idle: the app then
+ *   asks for no frames)
+ */
+gboolean
+fl_jank_meter_get_refreshing (FlJankMeter *self)
+{
+  g_return_val_if_fail (FL_IS_JANK_METER (self), FALSE);
+
+  return self->refresh_id != 0;
 }
 
 const char *

@@ -18,6 +18,9 @@ FlLoopMonitor *fl_jank_meter_get_monitor     (FlJankMeter   *self);
 void           fl_jank_meter_set_monitor     (FlJankMeter   *self,
                                               FlLoopMonitor *monitor);
 gint64         fl_jank_meter_get_last_freeze (FlJankMeter   *self);
+gboolean       fl_jank_meter_get_shown_stall (FlJankMeter   *self,
+                                              FlLoopStall   *stall);
+gboolean       fl_jank_meter_get_refreshing  (FlJankMeter   *self);
 const char    *fl_jank_meter_get_text        (FlJankMeter   *self);
 
 G_END_DECLS

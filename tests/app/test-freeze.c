@@ -28,26 +28,80 @@ only_future (void)
   return g_list_model_get_item (G_LIST_MODEL (run), 0);
 }
 
-static void
-test_main_loop_freezes_and_meter_reports_it (void)
+static gint64 main_loop_stall;   /* the 4.5 s freeze as measured, the yardstick below */
+
+static gboolean
+summary_settled (const char *before)
+{
+  const char *now = fl_frozen_page_get_run_summary (page);
+
+  return now != NULL && now != before;
+}
+
+/* Runs the page on the main loop; returns the stall every view names, checked to be one. */
+static FlLoopStall
+freeze_once (double   seconds,
+             gboolean tight)
 {
   FlJankMeter *meter = fl_window_get_jank_meter (window);
   FlLoopMonitor *monitor = fl_jank_meter_get_monitor (meter);
-  guint stalls = fl_loop_monitor_get_n_stalls (monitor);
+  const char *before = fl_frozen_page_get_run_summary (page);
   g_autoptr(FlFuture) future = NULL;
+  g_autofree char *figure = NULL;
+  FlLoopStall in_run, shown;
+  FlRun *run;
+  gint64 handler;
 
-  fl_frozen_page_set_work (page, FALSE, 4.5);
+  fl_frozen_page_set_work (page, FALSE, seconds);
   g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
                                   g_variant_new ("(ss)", "freeze", "main-loop"));
   fl_test_spin_until (run_done (), 20000);
   future = only_future ();
   g_assert_cmpint (fl_future_get_state (future), ==, FL_FUTURE_FINISHED);
   g_assert_cmpint (fl_future_get_lane_kind (future), ==, FL_LANE_MAIN_LOOP);
-  /* the loop monitor's next tick sees the gap */
-  fl_test_spin_until (fl_loop_monitor_get_n_stalls (monitor) > stalls, 5000);
-  g_assert_cmpint (fl_loop_monitor_get_last_stall (monitor), >=, 4 * G_USEC_PER_SEC);
-  g_assert_cmpint (fl_jank_meter_get_last_freeze (meter), >=, 4 * G_USEC_PER_SEC);
+  /* the runs list gets its row once the loop has polled again: the stall is measured */
+  fl_test_spin_until (summary_settled (before), 5000);
+  run = fl_page_get_run (FL_PAGE (page));
+
+  g_assert_true (fl_loop_monitor_get_worst_stall (monitor, fl_run_get_start_time (run),
+                                                  G_MAXINT64, &in_run));
+  g_assert_true (fl_jank_meter_get_shown_stall (meter, &shown));
+  handler = fl_future_get_finished_time (future) - fl_future_get_started_time (future);
+  g_test_message ("handler %.3f s, stall %.3f s (cpu %.3f s, waiting %.3f s); meter: %s; "
+                  "card: %s", handler / 1e6, in_run.duration_us / 1e6, in_run.cpu_us / 1e6,
+                  in_run.waiting_us / 1e6, fl_jank_meter_get_text (meter),
+                  fl_frozen_page_get_run_summary (page));
+  /* the freeze is the handler's own time plus the frame it ended (4 % of a long one) */
+  g_assert_cmpint (in_run.duration_us, >=, handler);
+  if (tight)
+    g_assert_cmpint (in_run.duration_us - handler, <, handler / 25);
+  g_assert_cmpint (in_run.cause, ==, FL_STALL_HANDLER);
+
+  /* the status line and the runs list print that very stall */
+  figure = g_strdup_printf ("%.2f", in_run.duration_us / 1e6);
+  g_assert_nonnull (strstr (fl_frozen_page_get_run_summary (page), figure));
+  g_assert_nonnull (strstr (fl_frozen_page_get_run_summary (page), "frozen"));
+  g_assert_nonnull (strstr (fl_frozen_page_get_status (page), figure));
+  return shown;
+}
+
+static void
+test_main_loop_freezes_and_meter_reports_it (void)
+{
+  FlJankMeter *meter = fl_window_get_jank_meter (window);
+  FlLoopStall shown = freeze_once (4.5, TRUE);
+  FlLoopStall small;
+
+  main_loop_stall = shown.duration_us;
+  g_assert_cmpint (fl_jank_meter_get_last_freeze (meter), ==, shown.duration_us);
   g_assert_nonnull (strstr (fl_jank_meter_get_text (meter), "frozen"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (meter), "stalled"));
+
+  /* A short freeze right after: its own card says its own figure, the header keeps
+   * naming the longest of the period it shows, not the last. */
+  small = freeze_once (0.3, FALSE);
+  g_assert_cmpint (small.start_us, ==, shown.start_us);
+  g_assert_cmpint (fl_jank_meter_get_last_freeze (meter), ==, main_loop_stall);
 }
 
 static void
@@ -58,14 +112,15 @@ run_alive (const char *mode,
   FlLoopMonitor *monitor = fl_jank_meter_get_monitor (meter);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   gint64 frame = gdk_frame_clock_get_frame_counter (clock);
-  guint stalls;
   gint64 started;
   gint64 worst = 0;
   g_autoptr(FlFuture) future = NULL;
+  FlLoopStall stall;
 
+  if (main_loop_stall == 0)
+    test_main_loop_freezes_and_meter_reports_it ();
   /* Let a previous freeze's late frame be counted before this run is measured. */
   fl_test_spin_until (gdk_frame_clock_get_frame_counter (clock) >= frame + 2, 5000);
-  stalls = fl_loop_monitor_get_n_stalls (monitor);
   started = g_get_monotonic_time ();
 
   fl_frozen_page_set_work (page, busy, 1.5);
@@ -87,9 +142,15 @@ run_alive (const char *mode,
   g_assert_cmpint (fl_future_get_lane_kind (future), ==, FL_LANE_THREAD);
   g_assert_cmpint (fl_future_get_finished_time (future) - fl_future_get_started_time (future),
                    >=, 1400 * 1000);
-  g_assert_cmpuint (fl_loop_monitor_get_n_stalls (monitor), ==, stalls);
-  g_test_message ("%s: worst lateness %.1f ms", mode, worst / 1e3);
-  g_assert_cmpint (worst, <, FL_LOOP_MONITOR_STALL_US);
+  g_test_message ("%s: worst lateness %.1f ms; the main-loop run stalled %.1f ms", mode,
+                  worst / 1e3, main_loop_stall / 1e3);
+  /* The lesson as a ratio measured here: the loop stayed at least ten times livelier than
+   * when the handler ran on it. A busy machine may make it late; never the handler. */
+  g_assert_cmpint (worst, <, main_loop_stall / 10);
+  if (fl_loop_monitor_get_worst_stall (monitor, started, G_MAXINT64, &stall))
+    g_test_message ("%s: a stall of %.1f ms (cpu %.1f ms, waiting %.1f ms) %s", mode,
+                    stall.duration_us / 1e3, stall.cpu_us / 1e3, stall.waiting_us / 1e3,
+                    stall.cause == FL_STALL_HANDLER ? "handler" : "machine busy");
 }
 
 static void
