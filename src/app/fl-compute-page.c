@@ -589,6 +589,19 @@ fl_compute_page_dispose (GObject *object)
   G_OBJECT_CLASS (fl_compute_page_parent_class)->dispose (object);
 }
 
+/* The Python version: the same number of workers, for CPython's threads and processes. */
+static gboolean
+fl_compute_page_python_args (FlPage     *page,
+                             GPtrArray  *argv,
+                             GError    **error)
+{
+  FlComputePage *self = FL_COMPUTE_PAGE (page);
+
+  g_ptr_array_add (argv, g_strdup_printf ("--workers=%d",
+                                          gtk_spin_button_get_value_as_int (self->workers_spin)));
+  return TRUE;
+}
+
 static void
 fl_compute_page_class_init (FlComputePageClass *klass)
 {
@@ -600,6 +613,7 @@ fl_compute_page_class_init (FlComputePageClass *klass)
   page_class->start_run = fl_compute_page_start_run;
   page_class->cancel_run = fl_compute_page_cancel_run;
   page_class->get_modes = fl_compute_page_get_modes;
+  page_class->python_args = fl_compute_page_python_args;
 
   tile_quark = g_quark_from_static_string ("fl-compute-tile");
   serial_quark = g_quark_from_static_string ("fl-compute-serial");

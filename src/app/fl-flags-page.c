@@ -630,6 +630,34 @@ fl_flags_page_finalize (GObject *object)
   G_OBJECT_CLASS (fl_flags_page_parent_class)->finalize (object);
 }
 
+/* The Python version downloads the same codes from the same server, as many at once and
+ * with the same deadline as a thread-pool run of this page would. */
+static gboolean
+fl_flags_page_python_args (FlPage     *page,
+                           GPtrArray  *argv,
+                           GError    **error)
+{
+  FlFlagsPage *self = FL_FLAGS_PAGE (page);
+  g_autoptr(GPtrArray) codes = collect_codes (self, error);
+  g_autofree char *base = NULL;
+  double mean_delay;
+
+  if (codes == NULL)
+    return FALSE;
+  base = prepare_server (self, &mean_delay, error);
+  if (base == NULL)
+    return FALSE;
+  g_ptr_array_add (argv, g_strdup ("--server"));
+  g_ptr_array_add (argv, g_steal_pointer (&base));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-req=%d",
+                                          gtk_spin_button_get_value_as_int (self->workers_spin)));
+  g_ptr_array_add (argv, g_strdup_printf ("--timeout=%.3f",
+                                          gtk_spin_button_get_value (self->timeout_spin)));
+  for (guint i = 0; i < codes->len; i++)
+    g_ptr_array_add (argv, g_strdup (g_ptr_array_index (codes, i)));
+  return TRUE;
+}
+
 static void
 fl_flags_page_class_init (FlFlagsPageClass *klass)
 {
@@ -642,6 +670,7 @@ fl_flags_page_class_init (FlFlagsPageClass *klass)
   page_class->start_run = fl_flags_page_start_run;
   page_class->cancel_run = fl_flags_page_cancel_run;
   page_class->get_modes = fl_flags_page_get_modes;
+  page_class->python_args = fl_flags_page_python_args;
 
   g_type_ensure (FL_TYPE_TIMELINE);
   g_type_ensure (FL_TYPE_FUTURES_LIST);

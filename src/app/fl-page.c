@@ -742,15 +742,11 @@ fl_page_run_python (FlPage  *self,
   g_ptr_array_add (argv, g_build_filename (tracer_dir, python_lessons[index].script, NULL));
   for (guint i = 0; python_lessons[index].args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (python_lessons[index].args[i]));
-  if (g_str_equal (python_lessons[index].script, "flags.py") && priv->server != NULL)
+  if (FL_PAGE_GET_CLASS (self)->python_args != NULL
+      && !FL_PAGE_GET_CLASS (self)->python_args (self, argv, error))
     {
-      g_autofree char *url = fl_flag_server_dup_base_url (priv->server);
-
-      if (url != NULL)
-        {
-          g_ptr_array_add (argv, g_strdup ("--server"));
-          g_ptr_array_add (argv, g_steal_pointer (&url));
-        }
+      remove_workdir (priv);
+      return FALSE;
     }
   g_ptr_array_add (argv, NULL);
 

@@ -23,6 +23,10 @@ G_DECLARE_DERIVABLE_TYPE (FlPage, fl_page, FL, PAGE, AdwBin)
  *   button does; %FALSE with @error for an unknown mode or bad settings
  * @cancel_run: cancel the page's current run, if any
  * @get_modes: the mode ids this page accepts, in the order of its buttons
+ * @python_args: before the page's Python version runs: add to @argv (a GPtrArray of
+ *   strings) the arguments that give it the page's current settings, and prepare what it
+ *   shares with the C runs (the embedded server's delays and errors), so both versions do
+ *   the same work; %FALSE with @error for bad settings
  */
 struct _FlPageClass
 {
@@ -33,8 +37,11 @@ struct _FlPageClass
                                      GError     **error);
   void                (*cancel_run) (FlPage      *self);
   const char * const *(*get_modes)  (FlPage      *self);
+  gboolean            (*python_args) (FlPage     *self,
+                                      GPtrArray  *argv,
+                                      GError    **error);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 const char         *fl_page_get_id          (FlPage      *self);

@@ -87,6 +87,50 @@ test_python_beside_c (void)
   g_assert_nonnull (strstr (fl_page_get_python_status (page), "exited normally"));
 }
 
+/* The Python version does the page's work: its codes, from its server with its delay, as
+ * many at once as its workers; even when no C run came first to configure the server. */
+static void
+test_python_does_the_pages_work (void)
+{
+  g_autoptr(GError) error = NULL;
+  FlSpans *spans;
+  FlTally tally;
+  double delay_min, delay_max;
+  gint64 shortest = G_MAXINT64;
+
+  if (!have_python ())
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  fl_window_show_demo (window, "flags");
+  fl_flags_page_set_codes (FL_FLAGS_PAGE (page), FL_FLAGS_CODES_CUSTOM, "CN IN US BR", 0);
+  fl_flags_page_set_workers (FL_FLAGS_PAGE (page), 2);
+  fl_flags_page_set_server (FL_FLAGS_PAGE (page), FL_FLAGS_SERVER_CUSTOM, "300ms", "0%", NULL);
+  g_assert_true (fl_flags_page_get_server_delay (FL_FLAGS_PAGE (page), &delay_min, &delay_max));
+  g_assert_cmpfloat (delay_min, >, 0.2);
+  g_assert_true (fl_page_run_python (page, &error));
+  g_assert_no_error (error);
+  fl_test_spin_until (python_done (), 60000);
+
+  fl_run_get_tally (fl_page_get_python_run (page), &tally);
+  g_test_message ("%s", fl_page_get_python_status (page));
+  g_assert_cmpuint (tally.total, ==, 4);
+  g_assert_cmpuint (tally.ok, ==, 4);
+  spans = fl_run_get_spans (fl_page_get_python_run (page));
+  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
+    {
+      const FlSpan *span = fl_spans_get (spans, i);
+
+      if (span->kind == FL_SPAN_FUTURE)
+        shortest = MIN (shortest, span->finished - span->started);
+    }
+  /* The server sleeps its delay before it answers: no download can be shorter. */
+  g_assert_cmpint (shortest, >=, (gint64) (delay_min * G_USEC_PER_SEC));
+  fl_flags_page_set_codes (FL_FLAGS_PAGE (page), FL_FLAGS_CODES_POPULOUS, NULL, 0);
+  fl_flags_page_set_workers (FL_FLAGS_PAGE (page), 20);
+}
+
 /* Stop ends the program (its whole process group) and what it did so far stays shown. */
 static void
 test_python_stop (void)
@@ -259,6 +303,7 @@ main (int   argc,
   fl_flags_page_set_server (FL_FLAGS_PAGE (page), FL_FLAGS_SERVER_CUSTOM, "0ms", "0%", NULL);
 
   g_test_add_func ("/app/python/flags-beside-c", test_python_beside_c);
+  g_test_add_func ("/app/python/does-the-pages-work", test_python_does_the_pages_work);
   g_test_add_func ("/app/python/stop-ends-the-program", test_python_stop);
   g_test_add_func ("/app/script/runs-a-pool", test_script_page_runs_a_pool);
   g_test_add_func ("/app/script/bad-input-is-said", test_script_page_bad_input);
