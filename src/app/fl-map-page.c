@@ -690,6 +690,28 @@ fl_map_page_dispose (GObject *object)
   G_OBJECT_CLASS (fl_map_page_parent_class)->dispose (object);
 }
 
+/* The Python version: executor.map() over the same jobs, on as many threads, with the same
+ * unit and order, to set beside the executor.map() pane's C run. */
+static gboolean
+fl_map_page_python_args (FlPage     *page,
+                         GPtrArray  *argv,
+                         GError    **error)
+{
+  FlMapPage *self = FL_MAP_PAGE (page);
+  char unit[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (unit, sizeof unit, gtk_spin_button_get_value (self->unit_spin) / 1000.0);
+  g_ptr_array_add (argv, g_strdup ("--mode=map"));
+  g_ptr_array_add (argv, g_strdup_printf ("--count=%d",
+                                          gtk_spin_button_get_value_as_int (self->jobs_spin)));
+  g_ptr_array_add (argv, g_strdup_printf ("--workers=%d",
+                                          gtk_spin_button_get_value_as_int (self->workers_spin)));
+  g_ptr_array_add (argv, g_strdup_printf ("--unit=%s", unit));
+  if (gtk_drop_down_get_selected (self->order_dropdown) == 0)
+    g_ptr_array_add (argv, g_strdup ("--reverse"));
+  return TRUE;
+}
+
 static void
 fl_map_page_class_init (FlMapPageClass *klass)
 {
@@ -701,6 +723,7 @@ fl_map_page_class_init (FlMapPageClass *klass)
   page_class->start_run = fl_map_page_start_run;
   page_class->cancel_run = fl_map_page_cancel_run;
   page_class->get_modes = fl_map_page_get_modes;
+  page_class->python_args = fl_map_page_python_args;
 
   fl_lessons_register_jobs ();
 
@@ -744,6 +767,8 @@ fl_map_page_init (FlMapPage *self)
       gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
       pango_tab_array_free (tabs);
     }
+  /* The Python version (executor.map() only) is drawn in the executor.map() pane. */
+  fl_page_bind_views (FL_PAGE (self), self->map_timeline, NULL);
 }
 
 /**

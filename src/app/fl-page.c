@@ -608,7 +608,7 @@ static const struct
   { "fl-frozen-page.c", "freeze.py", { "--seconds", "2", NULL } },
   { "fl-flags-page.c", "flags.py", { "--mode", "threads", "-o", "downloads", NULL } },
   { "fl-compute-page.c", "compute.py", { "--jobs", "4", NULL } },
-  { "fl-map-page.c", "map.py", { "--unit", "0.3", NULL } },
+  { "fl-map-page.c", "map.py", { NULL } },
   { "fl-anatomy-page.c", "anatomy.py", { "--duration", "0.5", NULL } },
   /* not queue.py: a script of that name would hide the standard queue module */
   { "fl-queue-page.c", "producer_consumer.py", { "-n", "2000", NULL } },
