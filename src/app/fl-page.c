@@ -611,7 +611,7 @@ static const struct
   { "fl-map-page.c", "map.py", { NULL } },
   { "fl-anatomy-page.c", "anatomy.py", { "--duration", "0.5", NULL } },
   /* not queue.py: a script of that name would hide the standard queue module */
-  { "fl-queue-page.c", "producer_consumer.py", { "-n", "2000", NULL } },
+  { "fl-queue-page.c", "producer_consumer.py", { NULL } },
   { "fl-coroutines-page.c", "coroutines.py", { "--unit", "0.2", "--block", "0.6", NULL } },
 };
 

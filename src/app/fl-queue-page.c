@@ -573,6 +573,38 @@ fl_queue_page_finalize (GObject *object)
   G_OBJECT_CLASS (fl_queue_page_parent_class)->finalize (object);
 }
 
+static char *
+range_arg (const char *option,
+           GtkScale   *scale)
+{
+  char value[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (value, sizeof value, gtk_range_get_value (GTK_RANGE (scale)));
+  return g_strdup_printf ("%s=%s", option, value);
+}
+
+/* The Python version: the page's threads, items, queue and rates, over queue.Queue. */
+static gboolean
+fl_queue_page_python_args (FlPage     *page,
+                           GPtrArray  *argv,
+                           GError    **error)
+{
+  FlQueuePage *self = FL_QUEUE_PAGE (page);
+
+  g_ptr_array_add (argv, g_strdup_printf ("--producers=%d",
+                                          gtk_spin_button_get_value_as_int (self->producers_spin)));
+  g_ptr_array_add (argv, g_strdup_printf ("--consumers=%d",
+                                          gtk_spin_button_get_value_as_int (self->consumers_spin)));
+  g_ptr_array_add (argv, g_strdup_printf ("--items=%d",
+                                          gtk_spin_button_get_value_as_int (self->items_spin)));
+  g_ptr_array_add (argv, g_strdup_printf ("--capacity=%d",
+                                          (int) gtk_range_get_value (GTK_RANGE (self->capacity_scale))));
+  g_ptr_array_add (argv, range_arg ("--produce-rate", self->produce_scale));
+  g_ptr_array_add (argv, range_arg ("--consume-rate", self->consume_scale));
+  g_ptr_array_add (argv, range_arg ("--jitter", self->jitter_scale));
+  return TRUE;
+}
+
 static void
 fl_queue_page_class_init (FlQueuePageClass *klass)
 {
@@ -585,6 +617,7 @@ fl_queue_page_class_init (FlQueuePageClass *klass)
   page_class->start_run = fl_queue_page_start_run;
   page_class->cancel_run = fl_queue_page_cancel_run;
   page_class->get_modes = fl_queue_page_get_modes;
+  page_class->python_args = fl_queue_page_python_args;
 
   g_type_ensure (FL_TYPE_TIMELINE);
   g_type_ensure (FL_TYPE_FUTURES_LIST);

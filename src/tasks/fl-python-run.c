@@ -44,6 +44,7 @@ struct _FlPythonRun
   GCancellable     *cancellable;
   FlTrace          *trace;
   GHashTable       *lanes;          /* future id -> lane kind << 24 | (lane + 1) */
+  GHashTable       *threads;        /* native thread id -> ThreadLife, the script's own */
 
   char             *python_version;
   char             *exception;
@@ -68,6 +69,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void thread_life_free (gpointer data);
 
 G_DEFINE_FINAL_TYPE (FlPythonRun, fl_python_run, G_TYPE_OBJECT)
 
@@ -98,6 +101,7 @@ fl_python_run_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->trace);
   g_hash_table_unref (self->lanes);
+  g_hash_table_unref (self->threads);
   g_free (self->python_version);
   g_free (self->exception);
 
@@ -133,6 +137,7 @@ static void
 fl_python_run_init (FlPythonRun *self)
 {
   self->lanes = g_hash_table_new (NULL, NULL);
+  self->threads = g_hash_table_new_full (NULL, NULL, NULL, thread_life_free);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -223,6 +228,81 @@ fl_python_run_new (const char * const *argv,
   return self;
 }
 
+/* A thread the script started itself (not an executor's worker), from its start event
+ * until its end: its waits on queues are marks on its lane (its whole life would be one
+ * more bar hiding them). */
+typedef struct
+{
+  int    lane;
+  gint64 begin_us;
+  char  *name;
+} ThreadLife;
+
+static void
+thread_life_free (gpointer data)
+{
+  ThreadLife *life = data;
+
+  g_free (life->name);
+  g_free (life);
+}
+
+/* Waits on a queue shorter than this are not drawn: a producer/consumer run makes
+ * thousands of them, and only the blocked ones tell the lesson. */
+#define QUEUE_WAIT_MIN_US 1000
+
+/* Executors' workers already show as the futures they run. */
+static gboolean
+is_own_thread (const char *name)
+{
+  return name != NULL && !g_str_has_prefix (name, "ThreadPoolExecutor")
+         && !g_str_has_prefix (name, "asyncio_") && !g_str_has_prefix (name, "QueueFeederThread")
+         && !g_str_has_prefix (name, "QueueManagerThread");
+}
+
+static void
+fold_thread_event (FlPythonRun *self,
+                   const char  *kind,
+                   JsonObject  *event,
+                   gint64       time_us)
+{
+  gpointer tid = GSIZE_TO_POINTER (json_object_get_int_member_with_default (event, "tid", 0));
+  const char *name = json_object_get_string_member_with_default (event, "name", NULL);
+
+  if (strcmp (kind, "thread-begin") == 0)
+    {
+      ThreadLife *life;
+
+      self->n_threads++;
+      if (!is_own_thread (name))
+        return;
+      life = g_new0 (ThreadLife, 1);
+      life->lane = (int) CLAMP (json_object_get_int_member_with_default (event, "lane", 0), 0,
+                                0xfffffe);
+      life->begin_us = time_us;
+      life->name = g_strdup (name);
+      g_hash_table_replace (self->threads, tid, life);
+    }
+  else if (strcmp (kind, "thread-end") == 0)
+    {
+      ThreadLife *life = g_hash_table_lookup (self->threads, tid);
+
+      if (life != NULL)
+        g_hash_table_remove (self->threads, tid);
+    }
+  else
+    {
+      /* put or get: how long it blocked, on the lane of the thread that called it */
+      ThreadLife *life = g_hash_table_lookup (self->threads, tid);
+      gint64 dur_us = json_object_get_int_member_with_default (event, "dur", 0) / 1000;
+
+      if (life != NULL && dur_us >= QUEUE_WAIT_MIN_US)
+        fl_trace_mark (self->trace, FL_LANE_THREAD, life->lane, time_us, time_us + dur_us,
+                       strcmp (kind, "put") == 0 ? "put() blocked" : "get() blocked",
+                       life->name);
+    }
+}
+
 static FlLaneKind
 lane_kind_from_string (const char *text)
 {
@@ -281,8 +361,9 @@ fold_event (FlPythonRun *self,
                        packed ? (int) (packed & 0xffffff) - 1 : -1, state, time_us,
                        json_object_get_string_member_with_default (event, "error", NULL), 0);
     }
-  else if (strcmp (kind, "thread-begin") == 0)
-    self->n_threads++;
+  else if (strcmp (kind, "thread-begin") == 0 || strcmp (kind, "thread-end") == 0
+           || strcmp (kind, "put") == 0 || strcmp (kind, "get") == 0)
+    fold_thread_event (self, kind, event, time_us);
   else if (strcmp (kind, "loop") == 0)
     self->max_lateness_us = MAX (self->max_lateness_us,
                                  json_object_get_int_member_with_default (event, "late", 0)

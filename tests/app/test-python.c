@@ -131,6 +131,43 @@ test_python_does_the_pages_work (void)
   fl_flags_page_set_workers (FL_FLAGS_PAGE (page), 20);
 }
 
+/* A producer/consumer over queue.Queue has no futures: its threads' blocked put() and
+ * get() calls are marks on their lanes (the short ones and the executors' own threads
+ * are left out). */
+static void
+test_python_queue_waits_are_marks (void)
+{
+  const char *argv[] = { "python3", "producer_consumer.py", NULL };
+  g_autoptr(FlPythonRun) python = fl_python_run_new (argv, NULL, 0);
+  g_autoptr(FlSpans) spans = NULL;
+  guint marks = 0;
+  const char *lines[] = {
+    "{\"ev\":\"thread-begin\",\"t\":1000000,\"name\":\"producer-0\",\"lane\":0,\"tid\":11}",
+    "{\"ev\":\"thread-begin\",\"t\":1000000,\"name\":\"ThreadPoolExecutor-0_0\",\"lane\":1,\"tid\":12}",
+    "{\"ev\":\"put\",\"t\":2000000,\"dur\":5000000,\"queue\":1,\"size\":4,\"ok\":true,\"tid\":11}",
+    "{\"ev\":\"put\",\"t\":8000000,\"dur\":20000,\"queue\":1,\"size\":4,\"ok\":true,\"tid\":11}",
+    "{\"ev\":\"get\",\"t\":2000000,\"dur\":5000000,\"queue\":1,\"size\":0,\"ok\":true,\"tid\":12}",
+    "{\"ev\":\"thread-end\",\"t\":9000000,\"name\":\"producer-0\",\"lane\":0,\"tid\":11}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    fl_python_run_fold_line (python, lines[i]);
+  spans = fl_spans_new (fl_python_run_get_trace (python));
+  fl_spans_update (spans);
+  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
+    {
+      const FlSpan *span = fl_spans_get (spans, i);
+
+      g_assert_cmpint (span->kind, ==, FL_SPAN_MARK);
+      g_assert_cmpint (span->lane_kind, ==, FL_LANE_THREAD);
+      g_assert_cmpint (span->lane, ==, 0);
+      g_assert_cmpint (span->finished - span->started, ==, 5000);
+      marks++;
+    }
+  g_assert_cmpuint (marks, ==, 1);
+  g_assert_cmpuint (fl_python_run_get_n_threads (python), ==, 2);
+}
+
 /* Stop ends the program (its whole process group) and what it did so far stays shown. */
 static void
 test_python_stop (void)
@@ -304,6 +341,7 @@ main (int   argc,
 
   g_test_add_func ("/app/python/flags-beside-c", test_python_beside_c);
   g_test_add_func ("/app/python/does-the-pages-work", test_python_does_the_pages_work);
+  g_test_add_func ("/app/python/queue-waits-are-marks", test_python_queue_waits_are_marks);
   g_test_add_func ("/app/python/stop-ends-the-program", test_python_stop);
   g_test_add_func ("/app/script/runs-a-pool", test_script_page_runs_a_pool);
   g_test_add_func ("/app/script/bad-input-is-said", test_script_page_bad_input);
