@@ -285,6 +285,7 @@ load_done (Bench *b)
   b->load_p50 = fl_loop_monitor_get_percentile (monitor, 50);
   b->load_p99 = fl_loop_monitor_get_percentile (monitor, 99);
   b->load_max = fl_loop_monitor_get_max (monitor);
+  fl_loop_monitor_release (monitor);
   start_trivial (b);
 }
 
@@ -332,6 +333,8 @@ start_load (Bench *b)
 
   fl_loop_monitor_set_window (monitor, 120 * G_USEC_PER_SEC);
   fl_loop_monitor_reset (monitor);
+  /* evenly spaced samples while the load runs: the percentiles below are over time */
+  fl_loop_monitor_hold (monitor);
   b->load_started = g_get_monotonic_time ();
   if (!fl_page_start_run (FL_PAGE (page), "threads", &error))
     {

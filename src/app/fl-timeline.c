@@ -7,7 +7,8 @@
  * redraw; nothing here runs per event on the main loop. Drawing is culled to the visible
  * time range with a binary search per lane, and bars narrower than a pixel are merged into
  * one rectangle per pixel column, so a frame costs about width x lanes however many futures
- * the run has.
+ * the run has. When nothing runs and nothing new came for half a second the timeline stops
+ * asking for frames and looks for new events twice a second instead: an idle app sleeps.
  */
 #include "config.h"
 
@@ -23,6 +24,8 @@
 #define MAX_LANE_H   30.0
 #define MIN_LANE_H   4.0
 #define QUEUE_DETAIL 300    /* draw queued segments when a lane shows fewer bars */
+#define IDLE_TICKS   30     /* frames with nothing running and nothing new before it rests */
+#define IDLE_POLL_MS 500    /* while resting, how often it looks for new events */
 
 typedef struct
 {
@@ -47,6 +50,8 @@ struct _FlTimeline
   FlSpans    *ghost;        /* a previous run drawn faintly on the same axis, or NULL */
 
   guint       tick_id;
+  guint       idle_ticks;
+  guint       poll_id;      /* resting: a slow timeout instead of the tick callback */
   gboolean    follow;
   gint64      view_start;
   gint64      view_span;
@@ -194,6 +199,8 @@ place (FlTimeline *self,
     }
 }
 
+static void start_ticking (FlTimeline *self);
+
 static void
 spans_changed_cb (FlSpans     *spans,
                   guint        first_new,
@@ -204,6 +211,7 @@ spans_changed_cb (FlSpans     *spans,
   for (guint i = 0; i < n_touched; i++)
     place (self, touched[i]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  start_ticking (self);
 }
 
 static gboolean
@@ -235,16 +243,52 @@ update_follow_view (FlTimeline *self)
   self->view_span = MAX ((gint64) (end * 1.02), 1000);
 }
 
+static gboolean tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
+
+static void
+start_ticking (FlTimeline *self)
+{
+  self->idle_ticks = 0;
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+}
+
+static gboolean
+idle_poll_cb (gpointer data)
+{
+  FlTimeline *self = data;
+
+  if (self->spans != NULL && (fl_spans_update (self->spans) || is_live (self)))
+    {
+      self->poll_id = 0;
+      start_ticking (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *clock,
          gpointer       user_data)
 {
   FlTimeline *self = FL_TIMELINE (widget);
-
   /* The fold is shared: whichever view ticks first folds, every listener hears it. */
-  if (self->spans != NULL && !fl_spans_update (self->spans) && self->follow && is_live (self))
+  gboolean changed = self->spans != NULL && fl_spans_update (self->spans);
+
+  if (!changed && self->follow && is_live (self))
     gtk_widget_queue_draw (widget);
+  if (changed || is_live (self))
+    self->idle_ticks = 0;
+  else if (++self->idle_ticks >= IDLE_TICKS)
+    {
+      /* Nothing runs, nothing came: stop the frame clock (an idle window draws nothing). */
+      self->tick_id = 0;
+      if (self->spans != NULL)
+        self->poll_id = g_timeout_add (IDLE_POLL_MS, idle_poll_cb, self);
+      return G_SOURCE_REMOVE;
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -991,7 +1035,7 @@ fl_timeline_map (GtkWidget *widget)
   FlTimeline *self = FL_TIMELINE (widget);
 
   GTK_WIDGET_CLASS (fl_timeline_parent_class)->map (widget);
-  self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+  start_ticking (self);
 }
 
 static void
@@ -1002,6 +1046,7 @@ fl_timeline_unmap (GtkWidget *widget)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (widget, self->tick_id);
   self->tick_id = 0;
+  g_clear_handle_id (&self->poll_id, g_source_remove);
   GTK_WIDGET_CLASS (fl_timeline_parent_class)->unmap (widget);
 }
 
@@ -1205,6 +1250,7 @@ fl_timeline_set_spans (FlTimeline *self,
     }
   fl_timeline_set_follow (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  start_ticking (self);
 }
 
 /**
