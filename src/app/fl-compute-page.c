@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-compute-page.h"
+#include "fl-compute-python.h"
 #include "fl-futures-list.h"
 #include "fl-mandelbrot-view.h"
 #include "fl-settings.h"
@@ -58,6 +59,7 @@ struct _FlComputePage
   guint             jobs;
   guint             size;
   guint             workers;
+  guint             python_workers; /* of the Python version's last run */
   guint             n_started;      /* worker-started signals of this run */
   guint             n_restarts;
   guint             n_kills;
@@ -589,6 +591,25 @@ fl_compute_page_dispose (GObject *object)
   G_OBJECT_CLASS (fl_compute_page_parent_class)->dispose (object);
 }
 
+/* When the Python version has ended, its three measured runs join the speed-up chart. */
+static void
+python_changed_cb (FlComputePage *self,
+                   gpointer       unused)
+{
+  FlPythonRun *python = fl_page_get_python (FL_PAGE (self));
+  GtkTextBuffer *output = fl_page_get_python_output (FL_PAGE (self));
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  if (python == NULL || output == NULL || fl_python_run_is_running (python)
+      || g_object_get_data (G_OBJECT (python), "fl-compute-counted") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (python), "fl-compute-counted", GINT_TO_POINTER (TRUE));
+  gtk_text_buffer_get_bounds (output, &start, &end);
+  text = gtk_text_buffer_get_text (output, &start, &end, FALSE);
+  fl_compute_python_add_runs (self->chart, text, self->python_workers);
+}
+
 /* The Python version: the same number of workers, for CPython's threads and processes. */
 static gboolean
 fl_compute_page_python_args (FlPage     *page,
@@ -597,8 +618,8 @@ fl_compute_page_python_args (FlPage     *page,
 {
   FlComputePage *self = FL_COMPUTE_PAGE (page);
 
-  g_ptr_array_add (argv, g_strdup_printf ("--workers=%d",
-                                          gtk_spin_button_get_value_as_int (self->workers_spin)));
+  self->python_workers = gtk_spin_button_get_value_as_int (self->workers_spin);
+  g_ptr_array_add (argv, g_strdup_printf ("--workers=%u", self->python_workers));
   return TRUE;
 }
 
@@ -675,6 +696,7 @@ fl_compute_page_init (FlComputePage *self)
   gtk_spin_button_set_value (self->workers_spin, g_get_num_processors ());
   fl_settings_follow (self->workers_spin, "default-workers");
   g_signal_connect (self->tint_check, "toggled", G_CALLBACK (tint_toggled_cb), self);
+  g_signal_connect (self, "python-changed", G_CALLBACK (python_changed_cb), NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compute.kill-worker", FALSE);
 
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-compute-page.c"), "source",

@@ -6,6 +6,8 @@
 
 #include "fl-app-test.h"
 #include "fl-export.h"
+#include "fl-compute-page.h"
+#include "fl-compute-python.h"
 #include "fl-flags-page.h"
 #include "fl-script-page.h"
 
@@ -166,6 +168,52 @@ test_python_queue_waits_are_marks (void)
     }
   g_assert_cmpuint (marks, ==, 1);
   g_assert_cmpuint (fl_python_run_get_n_threads (python), ==, 2);
+}
+
+/* The Compute page's Python version puts CPython's own measured times on the speed-up
+ * chart: sequential, threads (one GIL) and processes, each speed-up the program's
+ * sequential time over its own. */
+static void
+test_python_compute_measures_the_gil (void)
+{
+  FlPage *compute = fl_window_get_page (window, "compute");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+  double seq, threads, procs;
+  guint before;
+
+  if (!have_python ())
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  g_assert_true (fl_compute_python_parse_timings ("4 jobs\nsequential:   1.50 s   (x)\n"
+                                                  "   threads:   1.60 s\n processes:   0.80 s\n",
+                                                  &seq, &threads, &procs));
+  g_assert_cmpfloat (seq, ==, 1.5);
+  g_assert_cmpfloat (procs, ==, 0.8);
+  g_assert_false (fl_compute_python_parse_timings ("sequential: 1.5 s\nTraceback", &seq,
+                                                   &threads, &procs));
+
+  fl_window_show_demo (window, "compute");
+  before = fl_compute_page_get_n_chart_runs (FL_COMPUTE_PAGE (compute));
+  g_assert_true (fl_page_run_python (compute, &error));
+  g_assert_no_error (error);
+  fl_test_spin_until (!fl_python_run_is_running (fl_page_get_python (compute))
+                      && fl_run_is_complete (fl_page_get_python_run (compute)), 120000);
+  g_test_message ("%s", fl_page_get_python_status (compute));
+  gtk_text_buffer_get_bounds (fl_page_get_python_output (compute), &start, &end);
+  text = gtk_text_buffer_get_text (fl_page_get_python_output (compute), &start, &end, FALSE);
+  g_assert_true (fl_compute_python_parse_timings (text, &seq, &threads, &procs));
+  g_assert_cmpuint (fl_compute_page_get_n_chart_runs (FL_COMPUTE_PAGE (compute)), ==, before + 3);
+  g_assert_cmpfloat_with_epsilon (fl_compute_page_get_speedup (FL_COMPUTE_PAGE (compute),
+                                                               before + 1),
+                                  seq / threads, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fl_compute_page_get_speedup (FL_COMPUTE_PAGE (compute),
+                                                               before + 2),
+                                  seq / procs, 1e-9);
+  g_test_message ("CPython: threads x%.2f, processes x%.2f", seq / threads, seq / procs);
 }
 
 /* Stop ends the program (its whole process group) and what it did so far stays shown. */
@@ -342,6 +390,7 @@ main (int   argc,
   g_test_add_func ("/app/python/flags-beside-c", test_python_beside_c);
   g_test_add_func ("/app/python/does-the-pages-work", test_python_does_the_pages_work);
   g_test_add_func ("/app/python/queue-waits-are-marks", test_python_queue_waits_are_marks);
+  g_test_add_func ("/app/python/compute-measures-the-gil", test_python_compute_measures_the_gil);
   g_test_add_func ("/app/python/stop-ends-the-program", test_python_stop);
   g_test_add_func ("/app/script/runs-a-pool", test_script_page_runs_a_pool);
   g_test_add_func ("/app/script/bad-input-is-said", test_script_page_bad_input);
