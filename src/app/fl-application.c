@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-application.h"
+#include "fl-script-page.h"
 #include "fl-bench-ui.h"
 #include "fl-download.h"
 #include "fl-preferences-window.h"
@@ -392,7 +393,22 @@ fl_application_open (GApplication  *app,
   if (get_window (self, FALSE) == NULL)
     g_application_activate (app);
   for (int i = 0; i < n_files; i++)
-    fl_application_open_run (self, files[i]);
+    {
+      g_autofree char *name = g_file_get_basename (files[i]);
+
+      /* A Python program goes to the Your script page, ready to run; anything else is a
+       * saved run. */
+      if (name != NULL && g_str_has_suffix (name, ".py"))
+        {
+          FlWindow *window = get_window (self, TRUE);
+
+          fl_window_show_demo (window, "script");
+          fl_script_page_set_script (FL_SCRIPT_PAGE (fl_window_get_page (window, "script")),
+                                     files[i]);
+        }
+      else
+        fl_application_open_run (self, files[i]);
+    }
 }
 
 static void
