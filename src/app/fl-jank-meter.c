@@ -9,8 +9,8 @@
  * the main thread was ready but waited for a CPU held by other programs.
  *
  * Nothing here asks for frames at idle: the meter redraws when the monitor reports
- * something, then once a second (four times while a run holds the monitor) until the
- * sparkline is empty again.
+ * something, then once a second (four times while a run holds the monitor) until no bar
+ * of a frame's lateness or more is left on the sparkline.
  */
 #include "config.h"
 
@@ -21,6 +21,7 @@
 #define SPAN_US        (10 * G_USEC_PER_SEC)
 #define SCALE_US       (50 * 1000)     /* the sparkline's top: 50 ms */
 #define RED_FOR_US     (4 * G_USEC_PER_SEC)
+#define VISIBLE_US     16700           /* a frame late: orange, blue or red on the sparkline */
 #define REFRESH_MS     1000            /* the sparkline scrolls this often while not empty */
 #define REFRESH_RUN_MS 250             /* ... and this often while a run holds the monitor */
 
@@ -41,6 +42,7 @@ struct _FlJankMeter
   gulong         sampling_handler;
   guint          refresh_id;
   guint          refresh_ms;
+  gint64         seen_until;     /* samples up to here were considered for a redraw */
   gboolean       has_stall;
   FlLoopStall    stall;          /* the longest of the span, if has_stall */
   char          *text;
@@ -106,11 +108,11 @@ draw_spark (GtkDrawingArea *area,
         {
           double h = MIN (1.0, col_max / SCALE_US) * height;
 
-          if (col_busy && col_max >= 16700)
+          if (col_busy && col_max >= VISIBLE_US)
             cairo_set_source_rgb (cr, 0.337, 0.706, 0.914);      /* sky blue: machine busy */
           else if (col_max >= FL_LOOP_MONITOR_STALL_US)
             cairo_set_source_rgb (cr, 0.835, 0.369, 0.0);        /* vermillion */
-          else if (col_max >= 16700)
+          else if (col_max >= VISIBLE_US)
             cairo_set_source_rgb (cr, 0.902, 0.624, 0.0);        /* orange */
           else
             cairo_set_source_rgb (cr, 0.0, 0.620, 0.451);        /* bluish green */
@@ -237,7 +239,12 @@ schedule_refresh (FlJankMeter *self)
         {
           samples = fl_loop_monitor_get_samples (self->monitor,
                                                  g_get_monotonic_time () - SPAN_US);
-          if (samples->len > 0 || self->has_stall)
+          /* Scroll while a bar worth seeing (a frame late or worse) is on show; the
+           * meter's own redraws cost less, so they do not keep it going. */
+          for (guint i = 0; i < samples->len && ms == 0; i++)
+            if (g_array_index (samples, FlLoopSample, i).lateness_us >= VISIBLE_US)
+              ms = REFRESH_MS;
+          if (self->has_stall)
             ms = REFRESH_MS;
         }
     }
@@ -252,11 +259,23 @@ schedule_refresh (FlJankMeter *self)
 static void
 changed_cb (FlJankMeter *self)
 {
-  /* the monitor reports at most every 100 ms, at once after a stall */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+  g_autoptr(GArray) samples = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gboolean visible = FALSE;
+
+  if (self->monitor == NULL)
+    return;
+  /* The monitor reports at most every 100 ms, at once after a stall. Redraw now only for
+   * a bar worth seeing: a redraw for a small one could itself be one (on a busy machine),
+   * and the meter would keep itself awake. Small bars wait for the next refresh. */
+  samples = fl_loop_monitor_get_samples (self->monitor, self->seen_until);
+  for (guint i = 0; i < samples->len && !visible; i++)
+    visible = g_array_index (samples, FlLoopSample, i).lateness_us >= VISIBLE_US;
+  self->seen_until = now;
+  if (visible && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       gtk_widget_queue_draw (self->spark);
-      update_label (self, g_get_monotonic_time ());
+      update_label (self, now);
     }
   schedule_refresh (self);
 }

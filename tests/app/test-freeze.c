@@ -2,7 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include "config.h"
+
+#include <sched.h>
+#include <time.h>
 
 #include "fl-app-test.h"
 #include "fl-frozen-page.h"
@@ -208,6 +212,173 @@ test_clicks_are_counted (void)
   fl_test_spin_until (run_done (), 10000);
 }
 
+/* ------------------------------------------- a meter of its own, in a window of its own */
+
+typedef struct
+{
+  GtkWindow     *window;
+  FlJankMeter   *meter;
+  FlLoopMonitor *monitor;
+} Standalone;
+
+static void
+standalone_open (Standalone *st)
+{
+  st->monitor = fl_loop_monitor_new (NULL, 0);
+  fl_loop_monitor_start (st->monitor);
+  st->meter = FL_JANK_METER (fl_jank_meter_new ());
+  fl_jank_meter_set_monitor (st->meter, st->monitor);
+  st->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (st->window, GTK_WIDGET (st->meter));
+  gtk_window_present (st->window);
+  fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (st->meter)), 5000);
+}
+
+static void
+standalone_close (Standalone *st)
+{
+  gtk_window_destroy (st->window);
+  fl_loop_monitor_stop (st->monitor);
+  g_clear_object (&st->monitor);
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Frames the meter's window draws while the loop turns for @ms. */
+static gint64
+frames_during (Standalone *st,
+               guint       ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (st->window));
+  gint64 before = gdk_frame_clock_get_frame_counter (clock);
+  gboolean fired = FALSE;
+
+  g_timeout_add (ms, flag_cb, &fired);
+  while (!fired)
+    g_main_context_iteration (NULL, TRUE);
+  return gdk_frame_clock_get_frame_counter (clock) - before;
+}
+
+static void
+test_idle_meter_asks_for_no_frames (void)
+{
+  Standalone st;
+  gint64 idle, held;
+
+  standalone_open (&st);
+  /* the window's first frames are history: nothing late is left to show */
+  frames_during (&st, 300);
+  fl_loop_monitor_reset (st.monitor);
+  fl_test_spin_until (!fl_jank_meter_get_refreshing (st.meter), 5000);
+  frames_during (&st, 100);   /* the last refresh's frame */
+  idle = frames_during (&st, 1500);
+
+  /* while a run holds the monitor, the sparkline scrolls */
+  fl_loop_monitor_hold (st.monitor);
+  g_assert_true (fl_jank_meter_get_refreshing (st.meter));
+  held = frames_during (&st, 1500);
+  fl_loop_monitor_release (st.monitor);
+  g_test_message ("meter window: %" G_GINT64_FORMAT " frames idle, %" G_GINT64_FORMAT
+                  " while held", idle, held);
+  /* (a late moment of the loop may ask for a frame at idle: a busy machine makes some) */
+  g_assert_cmpint (held, >=, 3);
+  g_assert_cmpint (idle * 3, <=, held);
+  standalone_close (&st);
+}
+
+typedef struct
+{
+  int  cpu;
+  gint stop;
+  gint running;
+} Hogs;
+
+static gpointer
+hog_thread (gpointer data)
+{
+  Hogs *hogs = data;
+  cpu_set_t set;
+  volatile guint64 sink = 0;
+
+  CPU_ZERO (&set);
+  CPU_SET (hogs->cpu, &set);
+  g_assert_cmpint (sched_setaffinity (0, sizeof set, &set), ==, 0);
+  g_atomic_int_inc (&hogs->running);
+  while (!g_atomic_int_get (&hogs->stop))
+    sink++;
+  return NULL;
+}
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static gboolean
+short_work_cb (gpointer data)
+{
+  gint64 until = thread_cpu_us () + 30 * 1000;
+
+  /* 30 ms of CPU work: a hiccup on an idle machine, a stall behind five busy threads */
+  while (thread_cpu_us () < until)
+    ;
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+#define N_HOGS 5
+
+static void
+test_cpu_hog_shows_machine_busy (void)
+{
+  Standalone st;
+  cpu_set_t saved, one;
+  Hogs hogs = { -1, 0, 0 };
+  GThread *threads[N_HOGS];
+  gboolean done = FALSE;
+  FlLoopStall stall;
+
+  standalone_open (&st);
+  g_assert_cmpint (sched_getaffinity (0, sizeof saved, &saved), ==, 0);
+  for (int cpu = 0; cpu < CPU_SETSIZE && hogs.cpu < 0; cpu++)
+    if (CPU_ISSET (cpu, &saved))
+      hogs.cpu = cpu;
+
+  /* The main thread and five busy threads share one CPU: a short handler takes long. */
+  CPU_ZERO (&one);
+  CPU_SET (hogs.cpu, &one);
+  g_assert_cmpint (sched_setaffinity (0, sizeof one, &one), ==, 0);
+  for (int i = 0; i < N_HOGS; i++)
+    threads[i] = g_thread_new ("hog", hog_thread, &hogs);
+  while (g_atomic_int_get (&hogs.running) < N_HOGS)
+    g_thread_yield ();
+  g_idle_add (short_work_cb, &done);
+  fl_test_spin_until (done, 10000);
+  g_atomic_int_set (&hogs.stop, 1);
+  for (int i = 0; i < N_HOGS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (sched_setaffinity (0, sizeof saved, &saved), ==, 0);
+
+  fl_test_spin_until (fl_jank_meter_get_shown_stall (st.meter, &stall), 5000);
+  g_test_message ("%s (stall %.0f ms, cpu %.0f ms, waiting %.0f ms)",
+                  fl_jank_meter_get_text (st.meter), stall.duration_us / 1e3,
+                  stall.cpu_us / 1e3, stall.waiting_us / 1e3);
+  g_assert_cmpint (stall.cause, ==, FL_STALL_MACHINE_BUSY);
+  g_assert_nonnull (strstr (fl_jank_meter_get_text (st.meter), "machine busy"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (st.meter), "machine-busy"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (st.meter), "stalled"));
+  standalone_close (&st);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +400,8 @@ main (int   argc,
                    test_subprocess_busy_cpu_stays_calm);
   g_test_add_func ("/app/freeze/cancel-stops-subprocess", test_cancel_subprocess);
   g_test_add_func ("/app/freeze/button-click-starts-thread-run", test_clicks_are_counted);
+  g_test_add_func ("/app/freeze/idle-meter-asks-for-no-frames", test_idle_meter_asks_for_no_frames);
+  g_test_add_func ("/app/freeze/cpu-hog-shows-machine-busy", test_cpu_hog_shows_machine_busy);
 
   ret = g_test_run ();
   fl_test_app_stop ();
