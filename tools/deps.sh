@@ -6,7 +6,8 @@
 FL_BUILD_PACKAGES="gcc pkg-config meson ninja-build gettext libglib2.0-dev libglib2.0-dev-bin \
 libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libgtksourceview-5-dev \
 desktop-file-utils appstream-util python3"
-FL_TEST_PACKAGES="xvfb xauth dbus dbus-x11 xdotool imagemagick"
+FL_TEST_PACKAGES="xvfb xauth dbus dbus-x11 xdotool imagemagick nginx-light python3-requests \
+python3-httpx"
 
 fl_missing_packages () {
   local missing=""
