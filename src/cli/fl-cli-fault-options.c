@@ -41,12 +41,14 @@ parse_codes (char      **values,
 }
 
 /**
- * fl_cli_fault_option_group:
+ * fl_cli_fault_option_entries:
  *
- * Returns: (transfer full): a group of options that fill @options
+ * The entries of fl_cli_fault_option_group(), for fl_cli_normalize_args().
+ *
+ * Returns: (transfer full): the option entries that fill @options; free with g_free()
  */
-GOptionGroup *
-fl_cli_fault_option_group (FlCliFaultOptions *options)
+GOptionEntry *
+fl_cli_fault_option_entries (FlCliFaultOptions *options)
 {
   const GOptionEntry entries[] = {
     { "delay", 0, 0, G_OPTION_ARG_STRING, &options->delay,
@@ -70,6 +72,19 @@ fl_cli_fault_option_group (FlCliFaultOptions *options)
       N_("N") },
     { NULL }
   };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+/**
+ * fl_cli_fault_option_group:
+ *
+ * Returns: (transfer full): a group of options that fill @options
+ */
+GOptionGroup *
+fl_cli_fault_option_group (FlCliFaultOptions *options)
+{
+  g_autofree GOptionEntry *entries = fl_cli_fault_option_entries (options);
   GOptionGroup *group;
 
   options->seed = -1;

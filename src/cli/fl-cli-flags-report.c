@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -185,6 +186,38 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The flag's URL, as flags2's "not found: {res.url}" shows it. */
+static char *
+flag_url (FlFuture *future)
+{
+  GVariant *args = fl_future_get_args (future);
+  g_autofree char *base = NULL;
+  const char *cc = "";
+
+  g_variant_lookup (args, "base", "s", &base);
+  g_variant_lookup (args, "cc", "&s", &cc);
+  if (base == NULL)
+    return g_strdup ("");
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  return g_strdup_printf ("%s/%s/%s.gif", base, cc, cc);
+}
+
+/* The server's reason phrase, from the job's "HTTP 418 I'm a teapot" error (the same
+ * format string, so in any language), else the standard one. */
+static char *
+reason_phrase (const char *error,
+               guint       http_status)
+{
+  g_autofree char *prefix = g_strdup_printf (_("HTTP %u %s"), http_status, "");
+
+  if (g_str_has_prefix (error, prefix) && error[strlen (prefix)] != '\0')
+    return g_strdup (error + strlen (prefix));
+  return g_strdup (soup_status_get_phrase (http_status));
+}
+
+/* -v: one line per flag in flags2's words: "CN OK", "ZZ not found: URL",
+ * "CN error: HTTP error 418 - I'm a teapot", "CN error: what went wrong". */
 static void
 on_done (FlFlagsRun *run,
          FlFuture   *future,
@@ -192,16 +225,15 @@ on_done (FlFlagsRun *run,
 {
   FlFlagsReport *report = user_data;
   g_autoptr(GVariant) outcome = NULL;
-  const char *cc, *status, *error, *name = NULL;
+  const char *cc, *error, *name = NULL;
   GVariant *result;
-  guint64 bytes;
+  guint http_status;
 
   if (!report->verbose)
     return;
 
   outcome = g_variant_ref_sink (fl_download_describe_future (future));
-  g_variant_lookup (outcome, "status", "&s", &status);
-  g_variant_lookup (outcome, "bytes", "t", &bytes);
+  g_variant_lookup (outcome, "http-status", "u", &http_status);
   g_variant_lookup (outcome, "error", "&s", &error);
   cc = fl_future_get_label (future);
   result = fl_future_peek_result (future);
@@ -209,24 +241,35 @@ on_done (FlFlagsRun *run,
     g_variant_lookup (result, "name", "&s", &name);
 
   clear_bar (report);
-  if (name != NULL && name[0] != '\0')
-    fprintf (report->text, "%s %s: ", cc, name);
-  else
-    fprintf (report->text, "%s: ", cc);
   switch (fl_download_status_from_future (future))
     {
     case FL_DOWNLOAD_STATUS_OK:
-      fprintf (report->text, _("OK, %" G_GUINT64_FORMAT " bytes\n"), bytes);
+      if (name != NULL && name[0] != '\0')
+        /* TRANSLATORS: -v, a flag and its country's name (from --metadata) */
+        fprintf (report->text, _("%s OK (%s)\n"), cc, name);
+      else
+        fprintf (report->text, _("%s OK\n"), cc);
       break;
     case FL_DOWNLOAD_STATUS_NOT_FOUND:
-      fprintf (report->text, "%s\n", _("not found"));
+      {
+        g_autofree char *url = flag_url (future);
+
+        fprintf (report->text, _("%s not found: %s\n"), cc, url);
+      }
       break;
     case FL_DOWNLOAD_STATUS_CANCELLED:
-      fprintf (report->text, "%s\n", _("cancelled"));
+      fprintf (report->text, _("%s cancelled\n"), cc);
       break;
     case FL_DOWNLOAD_STATUS_ERROR:
     default:
-      fprintf (report->text, _("error: %s\n"), error);
+      if (http_status != 0)
+        {
+          g_autofree char *reason = reason_phrase (error, http_status);
+
+          fprintf (report->text, _("%s error: HTTP error %u - %s\n"), cc, http_status, reason);
+        }
+      else
+        fprintf (report->text, _("%s error: %s\n"), cc, error);
       break;
     }
   fflush (report->text);

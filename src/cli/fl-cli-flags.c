@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,21 @@
 
 #define DEFAULT_THREADS_CONCURRENCY 30   /* flags2_threadpool.py DEFAULT_CONCUR_REQ */
 #define DEFAULT_ASYNC_CONCURRENCY    5   /* flags2_asyncio.py DEFAULT_CONCUR_REQ */
+#define MAX_REQ_NOT_GIVEN      G_MININT
+#define REMOTE_SITE "https://www.fluentpython.com/data/flags"   /* flags2_common.py SERVERS */
+
+/* -a: the 194 codes of the book's country_codes.txt (example-code-2e,
+ * 20-executors/getflags/country_codes.txt), the flags its flags.zip and REMOTE site have:
+ * the 193 UN members but DO, plus TW and VA. Every one of them is in data/countries.json. */
+static const char book_country_codes[] =
+  "AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT "
+  "BW BY BZ CA CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DZ EC EE "
+  "EG ER ES ET FI FJ FM FR GA GB GD GE GH GM GN GQ GR GT GW GY HN HR HT HU ID "
+  "IE IL IN IQ IR IS IT JM JO JP KE KG KH KI KM KN KP KR KW KZ LA LB LC LI LK "
+  "LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM MN MR MT MU MV MW MX MY MZ NA "
+  "NE NG NI NL NO NP NR NZ OM PA PE PG PH PK PL PT PW PY QA RO RS RU RW SA SB "
+  "SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN TO TR "
+  "TT TV TW TZ UA UG US UY UZ VA VC VE VN VU WS YE ZA ZM ZW";
 
 typedef struct
 {
@@ -75,8 +91,9 @@ compare_codes (gconstpointer a,
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* As flags2's expand_cc_args(): -e every pair AA..ZZ, -a every known code, otherwise the
- * arguments, where one letter stands for its 26 pairs; sorted, then cut to @limit. */
+/* As flags2's expand_cc_args(): -e every pair AA..ZZ (it wins over -a, as there), -a the
+ * book's country list, otherwise the arguments, where one letter stands for its 26 pairs;
+ * sorted, then cut to @limit. */
 static GStrv
 expand_codes (char     **args,
               gboolean   all,
@@ -97,10 +114,10 @@ expand_codes (char     **args,
     }
   else if (all)
     {
-      g_auto(GStrv) known = fl_countries_list_codes ();
+      g_auto(GStrv) known = g_strsplit (book_country_codes, " ", -1);
 
       for (guint i = 0; known[i] != NULL; i++)
-        g_hash_table_add (set, g_strdup (known[i]));
+        g_hash_table_add (set, g_ascii_strdown (known[i], -1));
     }
   else if (args == NULL || args[0] == NULL)
     {
@@ -134,7 +151,7 @@ expand_codes (char     **args,
 
   sorted = (char **) g_hash_table_get_keys_as_array (set, &n);
   qsort (sorted, n, sizeof (char *), compare_codes);
-  for (guint i = 0; i < n && (limit < 0 || i < (guint) limit); i++)
+  for (guint i = 0; i < n && i < (guint) limit; i++)
     g_strv_builder_add (builder, sorted[i]);
   return g_strv_builder_end (builder);
 }
@@ -181,20 +198,69 @@ print_initial_report (FILE              *out,
   fflush (out);
 }
 
-static gboolean
-is_http_url (const char *text)
+/* The port of an http(s):// URL as written, or NULL when it names none. */
+static char *
+written_port (const char *text)
 {
-  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *authority = strstr (text, "://");
+  const char *end, *colon;
 
-  return scheme != NULL
-         && (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0)
-         && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0';
+  if (authority == NULL)
+    return NULL;
+  authority += 3;
+  end = authority + strcspn (authority, "/?#");
+  colon = memchr (authority, ']', end - authority);    /* [::1]:port */
+  colon = memchr (colon != NULL ? colon : authority, ':', end - (colon != NULL ? colon : authority));
+  return colon != NULL ? g_strndup (colon + 1, end - colon - 1) : NULL;
 }
 
+/* Whether @text is an http:// or https:// URL with a host and a good port; the error names
+ * what is wrong with it. */
+static gboolean
+check_http_url (const char  *text,
+                GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *port = NULL;
+  const char *scheme;
+  guint64 number = 0;
+
+  if (!g_str_has_prefix (text, "http://") && !g_str_has_prefix (text, "https://")
+      && !(g_ascii_strncasecmp (text, "http", 4) == 0 && strstr (text, "://") != NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("unknown server “%s”: use LOCAL, DELAY, ERROR or an http:// URL"), text);
+      return FALSE;
+    }
+  port = written_port (text);
+  /* An empty port is the scheme's (RFC 3986). */
+  if (port != NULL && port[0] != '\0'
+      && !g_ascii_string_to_unsigned (port, 10, 1, 65535, &number, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("bad port “%s” in “%s”: a port is a number from 1 to 65535"), port, text);
+      return FALSE;
+    }
+  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (scheme == NULL
+      || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+      || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("unknown server “%s”: use LOCAL, DELAY, ERROR or an http:// URL"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Parses @args (argv[0] the command) into @options: the flags2 options as argparse reads
+ * them (fl_cli_normalize_args()), --max_req beside --max-req. */
 static GOptionContext *
 make_context (Options   *options,
-              char    ***rest)
+              char    ***rest,
+              GStrv     *args,
+              GError   **error)
 {
   const GOptionEntry entries[] = {
     { "all", 'a', 0, G_OPTION_ARG_NONE, &options->all,
@@ -204,7 +270,9 @@ make_context (Options   *options,
     { "limit", 'l', 0, G_OPTION_ARG_INT, &options->limit,
       N_("Only the first N codes after sorting"), N_("N") },
     { "max-req", 'm', 0, G_OPTION_ARG_INT, &options->max_req,
-      N_("Most requests at once (default 30 for threads, 5 for async, as flags2)"), N_("N") },
+      N_("Most requests at once, at most 1000 (default 30 for threads, 5 for async, as flags2)"),
+      N_("N") },
+    { "max_req", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &options->max_req, NULL, N_("N") },
     { "server", 's', 0, G_OPTION_ARG_STRING, &options->server,
       N_("LOCAL, DELAY, ERROR (embedded server, default LOCAL) or a base URL"), N_("SERVER") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose,
@@ -225,6 +293,8 @@ make_context (Options   *options,
     { NULL }
   };
   GOptionContext *context = g_option_context_new (NULL);
+  g_autofree GOptionEntry *fault_entries = NULL;
+  const GOptionEntry *tables[3] = { entries, NULL, NULL };
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
@@ -233,6 +303,11 @@ make_context (Options   *options,
                                   "the 26 codes starting with it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_group (context, fl_cli_fault_option_group (&options->fault));
+
+  fault_entries = fl_cli_fault_option_entries (&options->fault);
+  tables[1] = fault_entries;
+  if (fl_cli_normalize_args (args, tables, error))
+    g_option_context_parse_strv (context, args, error);
   return context;
 }
 
@@ -244,14 +319,14 @@ check_options (GOptionContext *context,
                FlServerPreset *preset,
                gboolean       *embedded)
 {
-  if (options->all && options->every)
-    return fl_cli_usage_error (context, _("-a and -e cannot be used together"));
-  if (options->limit != -1 && options->limit < 1)
-    return fl_cli_usage_error (context, _("the limit must be 1 or more, not %d"), options->limit);
-  if (options->max_req != -1 && (options->max_req < 1
-                                 || options->max_req > FL_DOWNLOAD_MAX_CONCURRENCY))
-    return fl_cli_usage_error (context, _("-m must be between 1 and %d, not %d"),
-                               FL_DOWNLOAD_MAX_CONCURRENCY, options->max_req);
+  g_autoptr(GError) error = NULL;
+
+  /* flags2_common.py's own checks and words; -a -e is -e there. */
+  if (options->limit < 1)
+    return fl_cli_usage_error (context, _("--limit N must be >= 1, not %d"), options->limit);
+  if (options->max_req != MAX_REQ_NOT_GIVEN && options->max_req < 1)
+    return fl_cli_usage_error (context, _("--max_req CONCURRENT must be >= 1, not %d"),
+                               options->max_req);
   if (!(options->timeout > 0 && options->timeout <= 3600))
     return fl_cli_usage_error (context, _("the timeout must be more than 0 and at most 3600 "
                                           "seconds"));
@@ -260,14 +335,25 @@ check_options (GOptionContext *context,
                                           "processes)"), options->mode);
 
   *embedded = fl_server_preset_from_string (options->server, preset);
-  if (!*embedded && !is_http_url (options->server))
-    return fl_cli_usage_error (context, _("unknown server “%s”: use LOCAL, DELAY, ERROR or an "
-                                          "http:// URL"), options->server);
+  if (!*embedded && g_ascii_strcasecmp (options->server, "REMOTE") == 0)
+    return fl_cli_usage_error (context, _("-s REMOTE is the book's site, %s, and there is no "
+                                          "network here: Futures Lab serves the flags on this "
+                                          "machine. Use LOCAL, DELAY or ERROR (the book's three "
+                                          "local servers), or give a site's URL with -s"), REMOTE_SITE);
+  if (!*embedded && !check_http_url (options->server, &error))
+    return fl_cli_usage_error (context, "%s", error->message);
   if (!*embedded && (fl_cli_fault_options_were_given (&options->fault)
                      || options->fault.seed != -1))
     return fl_cli_usage_error (context, _("the server options only apply to the embedded "
                                           "server (-s LOCAL, DELAY or ERROR)"));
   return 0;
+}
+
+/* Whole milliseconds, rounded up: 0 would mean no deadline at all. */
+static guint
+timeout_ms (double seconds)
+{
+  return (guint) MAX (1.0, ceil (seconds * 1000 - 1e-9));
 }
 
 int
@@ -282,10 +368,11 @@ fl_cli_flags_main (int    argc,
   g_autoptr(FlFlagsRun) run = NULL;
   g_autoptr(FlFlagsReport) report = NULL;
   g_auto(GStrv) rest = NULL;
+  g_auto(GStrv) args = g_strdupv (argv);
   g_auto(GStrv) codes = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *server_name = NULL;
-  Options options = { .limit = -1, .max_req = -1, .timeout = 3.1 };
+  Options options = { .limit = G_MAXINT, .max_req = MAX_REQ_NOT_GIVEN, .timeout = 3.1 };
   FlFlagsMode mode = FL_FLAGS_MODE_THREADS;
   FlServerPreset preset = FL_SERVER_PRESET_LOCAL;
   Interrupt interrupt = { 0 };
@@ -293,8 +380,9 @@ fl_cli_flags_main (int    argc,
   guint concurrency, sigint_id;
   int status = 0;
 
-  context = make_context (&options, &rest);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  g_return_val_if_fail (argc >= 1, FL_CLI_EXIT_USAGE);
+  context = make_context (&options, &rest, &args, &error);
+  if (error != NULL)
     status = fl_cli_usage_error (context, "%s", error->message);
   /* Defaults afterwards: GOption would drop a preset string without freeing it. */
   if (options.server == NULL)
@@ -349,8 +437,8 @@ fl_cli_flags_main (int    argc,
 
   if (mode == FL_FLAGS_MODE_SEQUENTIAL)
     concurrency = 1;
-  else if (options.max_req != -1)
-    concurrency = options.max_req;
+  else if (options.max_req != MAX_REQ_NOT_GIVEN)
+    concurrency = MIN (options.max_req, FL_DOWNLOAD_MAX_CONCURRENCY);   /* MAX_CONCUR_REQ */
   else if (mode == FL_FLAGS_MODE_PROCESSES)
     concurrency = g_get_num_processors ();    /* ProcessPoolExecutor's default */
   else
@@ -372,7 +460,7 @@ fl_cli_flags_main (int    argc,
   sigint_id = fl_cli_add_interrupt (on_interrupt, &interrupt);
 
   if (!fl_flags_run_start (run, (const char *const *) codes, base_url, options.output,
-                           (guint) (options.timeout * 1000 + 0.5), options.metadata, &error))
+                           timeout_ms (options.timeout), options.metadata, &error))
     {
       g_printerr (_("%s: cannot submit: %s\n"), g_get_prgname (), error->message);
       status = FL_CLI_EXIT_FAILURE;

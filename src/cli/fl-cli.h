@@ -54,6 +54,12 @@ void fl_cli_print_json_object (const char     *json);
 guint fl_cli_add_interrupt    (GSourceFunc     func,
                                gpointer        data);
 
+/* argparse's spellings: unique long prefixes, values attached to short options
+ * (fl-cli-args.c) */
+gboolean fl_cli_normalize_args (GStrv                     *argv,
+                                const GOptionEntry *const *tables,
+                                GError                   **error);
+
 /* Fault injection options of the flag server (fl-cli-fault-options.c): `serve`, `flags`,
  * `bench-flags`. A seed of -1 means "none given": apply() then picks one. */
 typedef struct
@@ -69,6 +75,7 @@ typedef struct
 } FlCliFaultOptions;
 
 GOptionGroup *fl_cli_fault_option_group       (FlCliFaultOptions       *options);
+GOptionEntry *fl_cli_fault_option_entries     (FlCliFaultOptions       *options);
 gboolean      fl_cli_fault_options_were_given (const FlCliFaultOptions *options);
 gboolean      fl_cli_fault_options_apply      (const FlCliFaultOptions *options,
                                                FlFaultConfig           *config,

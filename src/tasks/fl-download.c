@@ -189,7 +189,7 @@ _fl_download_transport_error (FlDownloadRequest *req,
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Download cancelled"));
   if (_fl_deadline_expired (deadline))
     return g_error_new (FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_TIMEOUT,
-                        _("No complete answer within %.1f s"), req->timeout_ms / 1000.0);
+                        _("No complete answer within %g s"), req->timeout_ms / 1000.0);
   if (in_body)
     return g_error_new (FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_TRUNCATED,
                         _("The body ended early: %s"), cause->message);

@@ -139,12 +139,11 @@ wait_bounded (GSubprocess *process)
   fl_test_spin_until (done, 30000);
 }
 
+/* -a: the book's country_codes.txt, 194 codes. */
 static guint
 n_known_codes (void)
 {
-  g_auto(GStrv) codes = fl_countries_list_codes ();
-
-  return g_strv_length (codes);
+  return 194;
 }
 
 static char *
@@ -316,13 +315,20 @@ test_usage_errors (void)
   } cases[] = {
     { { "flags", "-l", "0" }, "limit" },
     { { "flags", "-m", "0" }, "-m" },
-    { { "flags", "-m", "1001" }, "-m" },
+    { { "flags", "-m", "-1" }, "--max_req" },
+    { { "flags", "-l", "-1" }, "--limit" },
+    { { "flags", "-l-1" }, "--limit" },
+    { { "flags", "--timeout", "-1" }, "timeout" },
+    { { "flags", "--timeout", "nan" }, "timeout" },
+    { { "flags", "-s", "REMOTE" }, "no network" },
+    { { "flags", "-s", "http://127.0.0.1:99999/flags" }, "bad port “99999”" },
+    { { "flags", "-s", "http://127.0.0.1:0/flags" }, "bad port “0”" },
+    { { "flags", "--m", "3" }, "ambiguous option: --m could match --max-req, --mode, --metadata" },
     { { "flags", "--mode", "fibers" }, "unknown mode" },
     { { "flags", "-s", "NOWHERE" }, "unknown server" },
     { { "flags", "-s", "ftp://host/flags" }, "unknown server" },
     { { "flags", "1x" }, "each CC argument" },
     { { "flags", "abc" }, "each CC argument" },
-    { { "flags", "-a", "-e" }, "cannot be used together" },
     { { "flags", "--timeout", "0" }, "timeout" },
     { { "flags", "-s", "http://127.0.0.1:1/flags", "--delay", "10" }, "embedded server" },
     { { "flags", "--delay", "soon" }, "Invalid delay" },
@@ -542,7 +548,7 @@ test_default_is_the_populous_twenty (void)
   g_assert_nonnull (strstr (out, "LOCAL site: http://127.0.0.1:"));
   g_assert_nonnull (strstr (out, "Searching for 20 flags: from BD to VN"));
   g_assert_nonnull (strstr (out, "20 flags downloaded."));
-  g_assert_nonnull (strstr (out, "CN: OK"));
+  g_assert_nonnull (strstr (out, "\nCN OK\n"));
   {
     g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
     g_assert_cmpuint (check_complete_flags (downloads), ==, 20);
