@@ -53,6 +53,19 @@ fl_flags_mode_to_string (FlFlagsMode mode)
 }
 
 /**
+ * fl_flags_mode_prepare:
+ *
+ * Call before any thread starts (it sets the environment): worker processes of a
+ * processes run then warm up their download machinery before they count as ready.
+ */
+void
+fl_flags_mode_prepare (FlFlagsMode mode)
+{
+  if (mode == FL_FLAGS_MODE_PROCESSES)
+    g_setenv (FL_DOWNLOAD_WORKER_PRELOAD_ENV, "download", TRUE);
+}
+
+/**
  * fl_flags_run_new:
  * @concurrency: worker threads (threads) or requests in flight (async); sequential uses 1
  * @trace: (nullable): where the executor records its events
@@ -85,7 +98,8 @@ fl_flags_run_new (FlFlagsMode   mode,
       executor = fl_loop_executor_new (NULL, concurrency);
       break;
     case FL_FLAGS_MODE_PROCESSES:
-      /* Each worker process runs the same download-flag job with its own session. */
+      /* Each worker process runs the same download-flag job with its own session, warmed
+       * up before it says hello (fl_flags_mode_prepare() set the environment). */
       executor = fl_process_executor_new (concurrency);
       break;
     default:
@@ -152,6 +166,12 @@ on_future_done (FlFuture *future,
       run->counts.cancelled++;
       break;
     }
+  /* A worker process killed (after its grace) between creating its temporary file and
+   * renaming it cannot remove it: its parent does. */
+  if (run->mode == FL_FLAGS_MODE_PROCESSES
+      && (fl_download_status_from_future (future) == FL_DOWNLOAD_STATUS_ERROR
+          || fl_download_status_from_future (future) == FL_DOWNLOAD_STATUS_CANCELLED))
+    fl_download_remove_temp_files (fl_future_get_args (future));
   run->n_done++;
   if (run->n_done == run->futures->len)
     run->end_us = g_get_monotonic_time ();
@@ -163,7 +183,8 @@ on_future_done (FlFuture *future,
  * fl_flags_run_start:
  * @codes: lower-case codes, in the order to submit them
  *
- * Submits one download per code. The elapsed time starts here.
+ * Submits one download per code. The elapsed time starts here, once the worker
+ * processes (processes mode) are ready.
  */
 gboolean
 fl_flags_run_start (FlFlagsRun         *run,
@@ -177,6 +198,13 @@ fl_flags_run_start (FlFlagsRun         *run,
   guint n = g_strv_length ((char **) codes);
 
   g_return_val_if_fail (run->futures->len == 0, FALSE);
+
+  /* A hundred workers starting on two cores take seconds: that is the pool's start-up, not
+   * the downloads', and a job sent to a worker still starting would spend its deadline on
+   * it. A worker that cannot start fails its jobs with its own error below. */
+  if (FL_IS_PROCESS_EXECUTOR (run->executor))
+    fl_process_executor_wait_ready (FL_PROCESS_EXECUTOR (run->executor),
+                                    (gint64) 120 * G_USEC_PER_SEC, NULL);
 
   run->counts.total = n;
   run->start_us = g_get_monotonic_time ();

@@ -409,6 +409,7 @@ fl_cli_flags_main (int    argc,
       return status;
     }
 
+  fl_flags_mode_prepare (mode);
   if (g_mkdir_with_parents (options.output, 0755) != 0)
     {
       int saved_errno = errno;

@@ -38,6 +38,7 @@ typedef void (*FlFlagsDoneFunc) (FlFlagsRun *run,
 gboolean    fl_flags_mode_from_string   (const char       *text,
                                          FlFlagsMode      *mode);
 const char *fl_flags_mode_to_string     (FlFlagsMode       mode);
+void        fl_flags_mode_prepare       (FlFlagsMode       mode);
 
 FlFlagsRun *fl_flags_run_new            (FlFlagsMode       mode,
                                          guint             concurrency,

@@ -22,6 +22,7 @@
 #include <json-glib/json-glib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -657,6 +658,90 @@ fl_download_flag (GVariant       *args,
  * the whole file, never a part. On any failure, or when @cancellable fires before the rename,
  * the temporary file is removed.
  */
+/* The temporary file this process is writing, for a worker's SIGTERM handler: a worker
+ * runs one job at a time, so one slot is enough. Set after the name is copied, cleared
+ * before the file is renamed or removed. */
+static gboolean track_temp;
+static char pending_temp[4096];
+static volatile sig_atomic_t pending_temp_set;
+
+/**
+ * fl_download_track_temp_files:
+ *
+ * For a process that runs one download at a time (a process-pool worker): remember the
+ * temporary file being written, so that fl_download_get_pending_temp() can name it from a
+ * signal handler. Call before the first download.
+ */
+void
+fl_download_track_temp_files (void)
+{
+  track_temp = TRUE;
+}
+
+/**
+ * fl_download_get_pending_temp:
+ *
+ * Async-signal-safe.
+ *
+ * Returns: (nullable): the temporary file being written now, if tracked
+ */
+const char *
+fl_download_get_pending_temp (void)
+{
+  return pending_temp_set ? pending_temp : NULL;
+}
+
+static void
+pending_temp_begin (const char *temp)
+{
+  if (!track_temp || strlen (temp) >= sizeof pending_temp)
+    return;
+  memcpy (pending_temp, temp, strlen (temp) + 1);
+  pending_temp_set = 1;
+}
+
+static void
+pending_temp_end (void)
+{
+  pending_temp_set = 0;
+}
+
+/**
+ * fl_download_remove_temp_files:
+ * @args: the arguments of a download job that did not finish
+ *
+ * Removes what a download killed between creating its temporary file and renaming it
+ * left behind ({output}/.{cc}.gif.XXXXXX): a worker process killed with SIGKILL cannot.
+ *
+ * Returns: how many files were removed
+ */
+guint
+fl_download_remove_temp_files (GVariant *args)
+{
+  const char *cc = NULL, *output = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *prefix = NULL;
+  const char *name;
+  guint n = 0;
+
+  if (args == NULL || !g_variant_is_of_type (args, G_VARIANT_TYPE_VARDICT)
+      || !g_variant_lookup (args, "cc", "&s", &cc) || !g_variant_lookup (args, "output", "&s", &output)
+      || !fl_country_code_is_valid (cc))
+    return 0;
+  dir = g_dir_open (output, 0, NULL);
+  prefix = g_strdup_printf (".%s.gif.", cc);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_prefix (name, prefix) && strlen (name) == strlen (prefix) + 6)
+        {
+          g_autofree char *path = g_build_filename (output, name, NULL);
+
+          n += g_unlink (path) == 0;
+        }
+    }
+  return n;
+}
+
 gboolean
 fl_download_save_atomically (const char    *output_dir,
                              const char    *cc,
@@ -699,6 +784,7 @@ fl_download_save_atomically (const char    *output_dir,
                    _("Cannot create a file in “%s”: %s"), output_dir, g_strerror (saved_errno));
       return FALSE;
     }
+  pending_temp_begin (temp);
 
   bytes = g_bytes_get_data (data, &length);
   while (written < length)
@@ -711,6 +797,7 @@ fl_download_save_atomically (const char    *output_dir,
         {
           saved_errno = errno;
           close (fd);
+          pending_temp_end ();
           g_unlink (temp);
           g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_WRITE,
                        _("Cannot write “%s”: %s"), temp, g_strerror (saved_errno));
@@ -722,6 +809,7 @@ fl_download_save_atomically (const char    *output_dir,
   if (close (fd) != 0)
     {
       saved_errno = errno;
+      pending_temp_end ();
       g_unlink (temp);
       g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_WRITE,
                    _("Cannot write “%s”: %s"), temp, g_strerror (saved_errno));
@@ -730,19 +818,23 @@ fl_download_save_atomically (const char    *output_dir,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
+      pending_temp_end ();
       g_unlink (temp);
       return FALSE;
     }
 
+  /* Still set during the rename: a SIGTERM then removes a name that is already gone. */
   if (g_rename (temp, final) != 0)
     {
       saved_errno = errno;
+      pending_temp_end ();
       g_unlink (temp);
       g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_WRITE,
                    _("Cannot save “%s”: %s"), final, g_strerror (saved_errno));
       return FALSE;
     }
 
+  pending_temp_end ();
   if (path != NULL)
     *path = g_steal_pointer (&final);
   return TRUE;
@@ -861,6 +953,23 @@ fl_download_session_prepare (guint max_conns)
   max_conns = CLAMP (max_conns, 1, FL_DOWNLOAD_MAX_CONCURRENCY);
   _fl_http_session_get (max_conns, FALSE);
   _fl_http_session_get (max_conns, TRUE);
+}
+
+/**
+ * fl_download_warm_up:
+ *
+ * Does now what the first download of a process does on top of the next ones: loads GIO's
+ * proxy resolver modules and asks them once (libproxy, GSettings), and makes the blocking
+ * session. A process-pool worker calls it before it says hello, so that a pool of a
+ * hundred fresh workers on a busy machine does not spend the first job's deadline on it.
+ */
+void
+fl_download_warm_up (void)
+{
+  GProxyResolver *resolver = g_proxy_resolver_get_default ();
+  g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, "http://127.0.0.1/", NULL, NULL);
+
+  _fl_http_session_get (1, FALSE);
 }
 
 static const FlJobInfo download_job = {

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define FL_DOWNLOAD_DEFAULT_TIMEOUT_MS 3100
 #define FL_DOWNLOAD_MAX_BYTES          (1024 * 1024)
 #define FL_DOWNLOAD_MAX_CONCURRENCY    1000
+/* Set to "download" in a process pool's environment: its workers call
+ * fl_download_warm_up() before they say hello. */
+#define FL_DOWNLOAD_WORKER_PRELOAD_ENV "FUTURES_LAB_WORKER_PRELOAD"
 
 /**
  * FlDownloadError:
@@ -101,5 +104,9 @@ gboolean          fl_download_save_atomically     (const char    *output_dir,
                                                    GError       **error);
 
 void              fl_download_session_prepare     (guint          max_conns);
+void              fl_download_warm_up             (void);
+void              fl_download_track_temp_files    (void);
+const char       *fl_download_get_pending_temp    (void);
+guint             fl_download_remove_temp_files   (GVariant      *args);
 
 G_END_DECLS

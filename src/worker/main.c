@@ -175,6 +175,19 @@ serve (int fd)
     }
 }
 
+/* A cancelled job's worker gets SIGTERM (then SIGKILL after a grace): it removes the flag
+ * it was writing, then dies of the signal as before. */
+static void
+on_sigterm (int signum)
+{
+  const char *temp = fl_download_get_pending_temp ();
+
+  if (temp != NULL)
+    unlink (temp);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -210,6 +223,17 @@ main (int    argc,
     return EXIT_SUCCESS;
   /* A closed socket is an error from write(), not a signal. */
   signal (SIGPIPE, SIG_IGN);
+  /* Ctrl-C in a terminal reaches the whole process group: the parent decides what a
+   * worker does then (it cancels, and SIGTERM ends the worker cleanly). */
+  signal (SIGINT, SIG_IGN);
+  fl_download_track_temp_files ();
+  {
+    struct sigaction action = { 0 };
+
+    action.sa_handler = on_sigterm;
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGTERM, &action, NULL);
+  }
 
   if (fd < 0 || fcntl (fd, F_GETFD) < 0)
     {
@@ -226,6 +250,10 @@ main (int    argc,
   fl_compute_register_jobs ();
   fl_compute_allow_crash (TRUE);
   fl_download_register_job ();
+  /* A pool for downloads (FL_DOWNLOAD_WORKER_PRELOAD_ENV) pays the first download's
+   * one-time costs before hello, so the parent's wait for ready workers covers them. */
+  if (g_strcmp0 (g_getenv (FL_DOWNLOAD_WORKER_PRELOAD_ENV), "download") == 0)
+    fl_download_warm_up ();
 
   return serve (fd);
 }
