@@ -15,6 +15,7 @@ typedef struct
   FlMutex    mutex;
   guint64   next_id;
   FlTrace  *trace;
+  FlGate   *gate;
   char     *display_name;
   guint     max_workers;
   gboolean  shutdown;
@@ -70,6 +71,7 @@ fl_executor_finalize (GObject *object)
   FlExecutorPrivate *priv = fl_executor_get_instance_private (FL_EXECUTOR (object));
 
   g_clear_object (&priv->trace);
+  g_clear_object (&priv->gate);
   g_free (priv->display_name);
   fl_mutex_clear (&priv->mutex);
 
@@ -181,6 +183,7 @@ submit_init (FlExecutor    *self,
     }
   init->id = ++priv->next_id;
   init->trace = priv->trace;          /* the future takes its own reference */
+  init->gate = priv->gate;            /* likewise */
   init->executor_kind = klass->get_lane_kind (self);
   future = _fl_future_new (init);
   fl_mutex_unlock (&priv->mutex);
@@ -371,4 +374,45 @@ fl_executor_set_trace (FlExecutor *self,
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
+}
+
+/**
+ * fl_executor_get_gate:
+ *
+ * Returns: (transfer full) (nullable): the gate new futures stop at while it is paused
+ */
+FlGate *
+fl_executor_get_gate (FlExecutor *self)
+{
+  FlExecutorPrivate *priv = fl_executor_get_instance_private (self);
+  FlGate *gate;
+
+  g_return_val_if_fail (FL_IS_EXECUTOR (self), NULL);
+
+  fl_mutex_lock (&priv->mutex);
+  gate = priv->gate != NULL ? g_object_ref (priv->gate) : NULL;
+  fl_mutex_unlock (&priv->mutex);
+  return gate;
+}
+
+/**
+ * fl_executor_set_gate:
+ * @gate: (nullable): the gate that futures submitted from now on stop at
+ *
+ * Each future keeps the gate it was submitted under. The thread pool, the process pool
+ * and the loop executor honour it; the inline executor runs a job inside submit() on the
+ * caller's thread (often the main loop), so it never waits at a gate.
+ */
+void
+fl_executor_set_gate (FlExecutor *self,
+                      FlGate     *gate)
+{
+  FlExecutorPrivate *priv = fl_executor_get_instance_private (self);
+
+  g_return_if_fail (FL_IS_EXECUTOR (self));
+  g_return_if_fail (gate == NULL || FL_IS_GATE (gate));
+
+  fl_mutex_lock (&priv->mutex);
+  g_set_object (&priv->gate, gate);
+  fl_mutex_unlock (&priv->mutex);
 }

@@ -8,6 +8,7 @@
 
 #include "fl-future.h"
 #include "fl-trace.h"
+#include "fl-gate.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,9 @@ FlLaneKind  fl_executor_get_lane_kind    (FlExecutor      *self);
 FlTrace    *fl_executor_get_trace        (FlExecutor      *self);
 void        fl_executor_set_trace        (FlExecutor      *self,
                                           FlTrace         *trace);
+FlGate     *fl_executor_get_gate         (FlExecutor      *self);
+void        fl_executor_set_gate         (FlExecutor      *self,
+                                          FlGate          *gate);
 
 guint       fl_default_max_workers       (void);
 gboolean    fl_executor_check_max_workers (int            max_workers,

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 typedef struct _FlDispatcher FlDispatcher;
 typedef struct _FlWaiter FlWaiter;
+typedef struct _FlGate FlGate;          /* fl-gate.h */
 
 /* A waiter is told, on the completing thread and under the future's lock, that a future
  * reached a terminal state. It must only take its own locks (never a future's) and must
@@ -33,6 +34,7 @@ typedef struct
   GDestroyNotify   func_destroy;
   const char      *label;
   FlTrace         *trace;
+  FlGate          *gate;          /* (nullable): where its lanes stop while paused */
   guint64          id;
   FlLaneKind       executor_kind;
 } FlFutureInit;
@@ -52,6 +54,7 @@ GVariant      *_fl_future_invoke             (FlFuture           *self,
 const FlJobInfo *_fl_future_get_job          (FlFuture           *self);
 GCancellable  *_fl_future_get_cancellable    (FlFuture           *self);
 FlJobProgress *_fl_future_get_progress_sink  (FlFuture           *self);
+FlGate        *_fl_future_get_gate           (FlFuture           *self);
 GList         *_fl_future_get_queue_link     (FlFuture           *self);
 void           _fl_future_set_progress       (FlFuture           *self,
                                               double              fraction,

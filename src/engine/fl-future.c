@@ -53,6 +53,7 @@ struct _FlFuture
   GMainContext    *context;
   FlDispatcher    *dispatcher;
   FlTrace         *trace;
+  FlGate          *gate;
   FlLaneKind       executor_kind;
   FlJobProgress    progress_sink;
 
@@ -211,6 +212,7 @@ fl_future_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->trace);
+  g_clear_object (&self->gate);
   if (self->log != NULL)
     g_string_free (self->log, TRUE);
   g_clear_pointer (&self->dispatcher, _fl_dispatcher_unref);
@@ -303,6 +305,7 @@ _fl_future_new (const FlFutureInit *init)
   self->func_destroy = init->func_destroy;
   self->executor_kind = init->executor_kind;
   self->trace = init->trace != NULL ? g_object_ref (init->trace) : NULL;
+  self->gate = init->gate != NULL ? g_object_ref (init->gate) : NULL;
   self->context = g_main_context_ref_thread_default ();
   self->dispatcher = _fl_dispatcher_get (self->context);
   self->queued_time = g_get_monotonic_time ();
@@ -520,6 +523,13 @@ GCancellable *
 _fl_future_get_cancellable (FlFuture *self)
 {
   return self->cancellable;
+}
+
+/* Set at construction: lanes read it without a lock. */
+FlGate *
+_fl_future_get_gate (FlFuture *self)
+{
+  return self->gate;
 }
 
 GList *

@@ -7,12 +7,18 @@
  * are no threads: the lane is the main loop. A job without an async form runs its
  * synchronous form right on the loop and blocks it, exactly like calling a blocking
  * function inside a coroutine.
+ *
+ * A gate (fl_executor_set_gate()) cannot block here: the lane is the loop. A held start
+ * keeps its slot under the limit and comes back through the dispatcher when the gate lets
+ * it go (still PENDING until then, so cancel() succeeds); a held end keeps the job's
+ * result aside and completes the future when let through.
  */
 #include "config.h"
 
 #include "fl-lock.h"
 
 #include "fl-future-private.h"
+#include "fl-gate-private.h"
 #include "fl-loop-executor.h"
 
 struct _FlLoopExecutor
@@ -39,7 +45,12 @@ typedef struct
 {
   FlLoopExecutor *executor;
   FlFuture       *future;
+  GVariant       *value;        /* a held end's result */
+  GError         *error;
+  gboolean        start_next;
 } Running;
+
+static void start (FlLoopExecutor *self, FlFuture *future);
 
 static void
 post_pump_locked (FlLoopExecutor *self)
@@ -74,6 +85,61 @@ job_finished (FlLoopExecutor *self,
     pump (g_object_ref (self), NULL);
 }
 
+static Running *
+running_new (FlLoopExecutor *self,
+             FlFuture       *future)
+{
+  Running *run = g_new0 (Running, 1);
+
+  run->executor = g_object_ref (self);
+  run->future = g_object_ref (future);
+  return run;
+}
+
+static void
+running_free (Running *run)
+{
+  g_object_unref (run->future);
+  g_object_unref (run->executor);
+  g_free (run);
+}
+
+/* Completes the future with what the job returned, and frees @run. */
+static void
+complete_now (Running *run)
+{
+  _fl_future_complete (run->future, g_steal_pointer (&run->value),
+                       g_steal_pointer (&run->error));
+  job_finished (run->executor, run->start_next);
+  running_free (run);
+}
+
+static void
+held_end_released (gpointer data,
+                   gpointer unused)
+{
+  Running *run = data;
+
+  /* Back through the dispatcher, outside any pump: start the next job right here. */
+  run->start_next = TRUE;
+  complete_now (run);
+}
+
+/* A job returned: complete its future now, or once the gate lets its end through. */
+static void
+end_job (Running  *run,
+         GVariant *value,
+         GError   *error,
+         gboolean  start_next)
+{
+  run->value = value;
+  run->error = error;
+  run->start_next = start_next;
+  if (_fl_gate_pass_async (_fl_future_get_gate (run->future), FL_GATE_FINISH, run->future,
+                           run->executor->dispatcher, held_end_released, run))
+    complete_now (run);
+}
+
 static void
 async_job_done (GObject      *source,
                 GAsyncResult *result,
@@ -88,12 +154,22 @@ async_job_done (GObject      *source,
   if (value == NULL && error == NULL)
     error = g_error_new (FL_ERROR, FL_ERROR_FAILED, "Job “%s” failed without saying why",
                          job->name);
-  _fl_future_complete (run->future, value, error);
-  job_finished (run->executor, TRUE);
+  end_job (run, value, error, TRUE);
+}
 
-  g_object_unref (run->future);
-  g_object_unref (run->executor);
-  g_free (run);
+/* A start the gate held comes back: the slot was kept for it. */
+static void
+held_start_released (gpointer data,
+                     gpointer unused)
+{
+  Running *run = data;
+  FlLoopExecutor *self = run->executor;
+
+  if (_fl_future_set_running (run->future, FL_LANE_MAIN_LOOP, 0))
+    start (self, run->future);
+  else
+    job_finished (self, TRUE);        /* cancelled while held: free the slot */
+  running_free (run);
 }
 
 static void
@@ -104,10 +180,8 @@ start (FlLoopExecutor *self,
 
   if (job != NULL && job->async_func != NULL)
     {
-      Running *run = g_new0 (Running, 1);
+      Running *run = running_new (self, future);
 
-      run->executor = g_object_ref (self);
-      run->future = g_object_ref (future);
       job->async_func (fl_future_get_args (future), _fl_future_get_cancellable (future),
                        _fl_future_get_progress_sink (future), async_job_done, run);
     }
@@ -117,8 +191,8 @@ start (FlLoopExecutor *self,
       GError *error = NULL;
       GVariant *value = _fl_future_invoke (future, &error);
 
-      _fl_future_complete (future, value, error);
-      job_finished (self, FALSE);   /* the pump that started it goes on */
+      /* Unless held at the gate, the pump that started it goes on. */
+      end_job (running_new (self, future), value, error, FALSE);
     }
 }
 
@@ -133,6 +207,32 @@ pump (gpointer data,
   while (self->running < self->limit && self->queue.length > 0)
     {
       g_autoptr(FlFuture) future = g_queue_pop_head (&self->queue);
+      FlGate *gate = _fl_future_get_gate (future);
+
+      if (gate != NULL && fl_gate_is_paused (gate))
+        {
+          Running *run;
+
+          /* Held at the gate: the slot is the job's while it waits, still PENDING. */
+          self->running++;
+          fl_mutex_unlock (&self->mutex);
+          run = running_new (self, future);
+          if (_fl_gate_pass_async (gate, FL_GATE_START, future, self->dispatcher,
+                                   held_start_released, run))
+            {
+              running_free (run);
+              if (_fl_future_set_running (future, FL_LANE_MAIN_LOOP, 0))
+                start (self, future);
+              else
+                {
+                  fl_mutex_lock (&self->mutex);
+                  self->running--;
+                  continue;
+                }
+            }
+          fl_mutex_lock (&self->mutex);
+          continue;
+        }
 
       if (!_fl_future_set_running (future, FL_LANE_MAIN_LOOP, 0))
         continue;                       /* cancelled while queued */

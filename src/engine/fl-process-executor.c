@@ -45,6 +45,7 @@
 
 #include "fl-frame.h"
 #include "fl-future-private.h"
+#include "fl-gate-private.h"
 #include "fl-process-executor-private.h"
 
 #define DEFAULT_KILL_GRACE_MS 1000
@@ -561,7 +562,11 @@ lane_finish_job (Lane     *lane,
     }
   g_atomic_int_set (&lane->cancel_requested, FALSE);
   if (future != NULL)
-    _fl_future_complete (future, value, error);
+    {
+      /* Paused: the worker is done; its end waits here, the future still RUNNING. */
+      _fl_gate_pass (_fl_future_get_gate (future), FL_GATE_FINISH, future);
+      _fl_future_complete (future, value, error);
+    }
   else
     {
       g_clear_pointer (&value, g_variant_unref);
@@ -633,6 +638,8 @@ lane_start_job (Lane     *lane,
   g_autoptr(GBytes) frame = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Paused: the job waits here, PENDING, so it can still be cancelled. */
+  _fl_gate_pass (_fl_future_get_gate (future), FL_GATE_START, future);
   if (!_fl_future_set_running (future, FL_LANE_PROCESS, (int) lane->index))
     return;                               /* cancelled while queued */
 
@@ -1315,8 +1322,9 @@ fl_process_executor_schedule (FlExecutor  *executor,
 
   /* The fast path: an idle worker gets the job from this thread, and its lane thread
    * wakes only for the reply. That saves a thread wake-up per job (a third of the round
-   * trip). The socket is empty, so a small frame goes in whole, without blocking. */
-  if (wake != NULL && wake->sock_fd >= 0)
+   * trip). The socket is empty, so a small frame goes in whole, without blocking. A gated
+   * future goes through the lane, which waits at the gate (never the submitting thread). */
+  if (wake != NULL && wake->sock_fd >= 0 && _fl_future_get_gate (future) == NULL)
     {
       g_autoptr(GBytes) frame = encode_job (future);
       gsize length;

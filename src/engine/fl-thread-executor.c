@@ -34,6 +34,7 @@
 #include "fl-lock.h"
 
 #include "fl-future-private.h"
+#include "fl-gate-private.h"
 #include "fl-thread-executor-private.h"
 
 #define GIL_SWITCH_INTERVAL_US 5000
@@ -397,6 +398,10 @@ run_job (Core     *core,
 {
   /* RUNNING first, then the GIL: as in CPython, a thread waiting for the GIL is a
    * running job that makes no progress, which is what the timeline should show. */
+  FlGate *gate = _fl_future_get_gate (future);
+
+  /* Paused, the job waits here still PENDING (cancellable), and its end below. */
+  _fl_gate_pass (gate, FL_GATE_START, future);
   if (_fl_future_set_running (future, FL_LANE_THREAD, lane))
     {
       GError *error = NULL;
@@ -405,6 +410,7 @@ run_job (Core     *core,
       _fl_gil_enter_lane (gil);
       value = _fl_future_invoke (future, &error);
       _fl_gil_leave_lane ();
+      _fl_gate_pass (gate, FL_GATE_FINISH, future);
       /* Available before the future is done: see the top of the file. */
       g_atomic_int_inc (&core->n_available);
       _fl_future_complete (future, value, error);

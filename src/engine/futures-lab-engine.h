@@ -10,6 +10,7 @@
 #include "fl-future.h"
 #include "fl-trace.h"
 #include "fl-spans.h"
+#include "fl-gate.h"
 #include "fl-executor.h"
 #include "fl-thread-executor.h"
 #include "fl-inline-executor.h"
