@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <unistd.h>
 
 #include "futures-lab-engine.h"
@@ -113,6 +114,8 @@ fl_cli_queue_main (int    argc,
     return fl_cli_usage_error (context, _("--items must be between 0 and 1000000000"));
   if (opt_capacity < 1 || opt_capacity > 1000000)
     return fl_cli_usage_error (context, _("--capacity must be between 1 and 1000000"));
+  if (!isfinite (opt_produce_rate) || !isfinite (opt_consume_rate) || !isfinite (opt_jitter))
+    return fl_cli_usage_error (context, _("rates and --jitter must be finite numbers"));
   if (opt_produce_rate < 0 || opt_consume_rate < 0)
     return fl_cli_usage_error (context, _("rates cannot be negative"));
   if (opt_jitter < 0 || opt_jitter > 1)

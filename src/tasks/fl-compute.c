@@ -161,7 +161,13 @@ colour (guint   iterations,
     }
   /* Smooth colouring, then a cheap cosine palette: deep blue to gold. */
   smooth = iterations + 1 - log (log (sqrt (zr * zr + zi * zi))) / G_LN2;
+  /* A point that escapes to infinity (huge scales) has no smooth value: use its count.
+   * Nothing here may turn NaN into an integer. */
+  if (!isfinite (smooth))
+    smooth = iterations;
   t = fmod (smooth / 64.0, 1.0);
+  if (!(t >= 0))
+    t += 1.0;
   rgb[0] = (guint8) (255 * (0.5 + 0.5 * cos (2 * G_PI * (t + 0.00))));
   rgb[1] = (guint8) (255 * (0.5 + 0.5 * cos (2 * G_PI * (t + 0.15))));
   rgb[2] = (guint8) (255 * (0.5 + 0.5 * cos (2 * G_PI * (t + 0.35))));

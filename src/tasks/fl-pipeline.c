@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "fl-lock.h"
 #include "fl-pipeline.h"
 
@@ -136,7 +138,8 @@ fl_pipeline_new (guint   producers,
 static int
 interval_from_rate (double items_per_second)
 {
-  if (items_per_second <= 0)
+  /* NaN too: nothing below may convert a non-finite number to an integer. */
+  if (!(items_per_second > 0))
     return 0;
   return (int) CLAMP (G_USEC_PER_SEC / items_per_second, 1, 60 * G_USEC_PER_SEC);
 }
@@ -173,7 +176,8 @@ fl_pipeline_set_jitter (FlPipeline *self,
                         double      jitter)
 {
   g_return_if_fail (FL_IS_PIPELINE (self));
-  g_atomic_int_set (&self->jitter_permille, (int) (CLAMP (jitter, 0.0, 1.0) * 1000));
+  g_atomic_int_set (&self->jitter_permille,
+                    isnan (jitter) ? 0 : (int) (CLAMP (jitter, 0.0, 1.0) * 1000));
 }
 
 void

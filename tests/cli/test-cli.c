@@ -339,6 +339,9 @@ test_usage_errors (void)
     { { "serve", "--port", "70000" }, "port" },
     { { "serve", "--preset", "SLOW" }, "unknown preset" },
     { { "serve", "extra" }, "unexpected argument" },
+    { { "queue", "--produce-rate", "nan" }, "finite" },
+    { { "queue", "--consume-rate", "inf" }, "finite" },
+    { { "queue", "--jitter", "nan" }, "finite" },
     { { "nosuchcommand" }, "unknown command" },
   };
 

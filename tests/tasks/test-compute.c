@@ -217,6 +217,30 @@ test_mandelbrot_rejects_bad_tiles (void)
     }
 }
 
+/* A scale of 1e300 sends every point to infinity at once: the smooth colouring has no
+ * value (NaN), and converting NaN to a byte is undefined (black on x86, an error under
+ * UBSan). Every pixel escaped, so none may come out black, the colour of the set. */
+static void
+test_mandelbrot_huge_scale_is_finite (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) value = run_job ("mandelbrot",
+                                       g_variant_new ("(uuuuuuuddd)", 40, 20, 0, 0, 40, 20, 50,
+                                                      -0.5, 0.0, 1e300),
+                                       NULL, &error);
+  g_autoptr(GBytes) rgb = NULL;
+  const guint8 *pixels;
+  guint x, y, w, h, black = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (fl_compute_mandelbrot_unpack (value, &x, &y, &w, &h, &rgb));
+  pixels = g_bytes_get_data (rgb, NULL);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    black += pixels[i * 3] == 0 && pixels[i * 3 + 1] == 0 && pixels[i * 3 + 2] == 0;
+  /* The centre column's points with cr = -0.5 exactly stay in the set. */
+  g_assert_cmpuint (black, <=, h);
+}
+
 /* Crash ------------------------------------------------------------------------------ */
 
 static void
@@ -404,6 +428,8 @@ main (int    argc,
   g_test_add_func ("/tasks/compute/mandelbrot-tiles-cover-image", test_mandelbrot_tiles);
   g_test_add_func ("/tasks/compute/mandelbrot-rejects-bad-tiles",
                    test_mandelbrot_rejects_bad_tiles);
+  g_test_add_func ("/tasks/compute/mandelbrot-huge-scale-is-finite",
+                   test_mandelbrot_huge_scale_is_finite);
   g_test_add_func ("/tasks/compute/crash-refused-outside-worker",
                    test_crash_refused_outside_worker);
   g_test_add_func ("/tasks/compute/crash-in-worker", test_crash_in_worker);

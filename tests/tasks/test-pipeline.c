@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "futures-lab-engine.h"
 #include "futures-lab-tasks.h"
 #include "fl-test-utils.h"
@@ -117,6 +119,25 @@ test_stop_before_producers_start (void)
     }
 }
 
+/* Non-finite settings are "as fast as possible" and "no jitter", never an undefined
+ * conversion of NaN or infinity to an interval. */
+static void
+test_non_finite_rates (void)
+{
+  g_autoptr(FlPipeline) pipeline = fl_pipeline_new (2, 2, 4, 200);
+  FlPipelineStats stats;
+  gboolean finished = FALSE;
+
+  fl_pipeline_set_produce_rate (pipeline, NAN);
+  fl_pipeline_set_consume_rate (pipeline, INFINITY);
+  fl_pipeline_set_jitter (pipeline, NAN);
+  g_signal_connect (pipeline, "finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (fl_pipeline_start (pipeline, NULL));
+  fl_test_spin_until (finished, 10000);
+  fl_pipeline_get_stats (pipeline, &stats);
+  g_assert_cmpuint (stats.consumed, ==, 200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -125,6 +146,7 @@ main (int    argc,
   fl_lessons_register_jobs ();
 
   g_test_add_func ("/tasks/pipeline/conservation-random-rates", test_conservation_random_rates);
+  g_test_add_func ("/tasks/pipeline/non-finite-rates", test_non_finite_rates);
   g_test_add_func ("/tasks/pipeline/slow-consumers-block-producers",
                    test_slow_consumers_block_producers);
   g_test_add_func ("/tasks/pipeline/stop-loses-nothing", test_stop_loses_nothing);
