@@ -146,8 +146,11 @@ fl_job_run (const char     *name,
     return NULL;
 
   result = info->func (args, cancellable, progress, error);
+  /* A job may return a floating value (g_variant_new()) or a full reference (echo hands
+   * back g_variant_ref (args)): g_variant_ref_sink() would add a second reference to the
+   * latter, and it would leak. */
   if (result != NULL)
-    g_variant_ref_sink (result);
+    g_variant_take_ref (result);
   else if (error != NULL && *error == NULL)
     g_set_error (error, FL_ERROR, FL_ERROR_FAILED, "Job “%s” failed without saying why", name);
 

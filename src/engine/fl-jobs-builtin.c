@@ -193,7 +193,8 @@ echo_job_async (GVariant            *args,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   GVariant *value = echo_job (args, cancellable, progress, NULL);
 
-  g_task_return_pointer (task, g_variant_ref_sink (value), (GDestroyNotify) g_variant_unref);
+  /* echo_job() may return a full reference: take it, do not add one. */
+  g_task_return_pointer (task, g_variant_take_ref (value), (GDestroyNotify) g_variant_unref);
 }
 
 static GVariant *

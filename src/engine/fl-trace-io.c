@@ -383,6 +383,44 @@ read_metadata (FlTrace    *trace,
     }
 }
 
+/* Whether @data holds one JSON object and nothing but white space after it. json-glib 1.6
+ * reads a second top-level value after the first and leaks it ("{}{}", "3[1]"); a trace is
+ * always one object, so anything else is refused before json-glib sees it. Strings are
+ * skipped with their escapes; an object left open is json-glib's error to report. */
+static gboolean
+is_one_object (const char *data,
+               gsize       length)
+{
+  const char *p = data, *end = data + length;
+  int depth = 0;
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p == end || *p != '{')
+    return FALSE;
+  for (; p < end; p++)
+    {
+      if (*p == '"')
+        {
+          for (p++; p < end && *p != '"'; p++)
+            if (*p == '\\' && p + 1 < end)
+              p++;
+          if (p == end)
+            return TRUE;
+        }
+      else if (*p == '{' || *p == '[')
+        depth++;
+      else if ((*p == '}' || *p == ']') && --depth == 0)
+        break;
+    }
+  if (p == end)
+    return TRUE;
+  for (p++; p < end; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * fl_trace_load_from_data:
  * @data: a Chrome JSON trace as fl_trace_to_chrome_json() writes it
@@ -405,6 +443,14 @@ fl_trace_load_from_data (const char  *data,
 
   g_return_val_if_fail (data != NULL, NULL);
 
+  if (length < 0)
+    length = strlen (data);
+  if (!is_one_object (data, length))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "“%s” is not a trace saved by Futures Lab", name);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, length, error))
     return NULL;
 

@@ -201,6 +201,34 @@ test_save_and_load_round_trip (void)
   g_rmdir (dir);
 }
 
+/* json-glib 1.6 reads a second top-level value after the first (and leaks one of them): a
+ * trace followed or preceded by more JSON is not a trace. */
+static void
+test_load_refuses_two_values (void)
+{
+  g_autoptr(FlTrace) trace = small_run ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = fl_trace_to_chrome_json (trace, NULL);
+  g_autofree char *leading = g_strconcat ("{} ", json, NULL);
+  g_autofree char *trailing = g_strconcat (json, "\n{}", NULL);
+  g_autofree char *spaced = g_strconcat ("\n ", json, " \n", NULL);
+  g_autoptr(FlTrace) loaded = NULL;
+
+  g_assert_null (fl_trace_load_from_data (leading, -1, "leading.json", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (fl_trace_load_from_data (trailing, -1, "trailing.json", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_null (fl_trace_load_from_data ("3{\"a\": [1]}", -1, "scalar.json", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  /* White space around the one object is fine, and braces inside strings do not count. */
+  loaded = fl_trace_load_from_data (spaced, -1, "spaced.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fl_trace_get_n_events (loaded), ==, fl_trace_get_n_events (trace));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -214,6 +242,7 @@ main (int    argc,
   g_test_add_func ("/engine/trace/chrome-json", test_chrome_json);
   g_test_add_func ("/engine/trace/csv-quotes-fields", test_csv_quotes_fields);
   g_test_add_func ("/engine/trace/save-and-load-round-trip", test_save_and_load_round_trip);
+  g_test_add_func ("/engine/trace/load-refuses-two-values", test_load_refuses_two_values);
 
   return g_test_run ();
 }
