@@ -9,8 +9,9 @@
  * the main thread was ready but waited for a CPU held by other programs.
  *
  * Nothing here asks for frames at idle: the meter redraws when the monitor reports
- * something, then once a second (four times while a run holds the monitor) until no bar
- * of a frame's lateness or more is left on the sparkline.
+ * something worth seeing, then once a second (four times while a run holds the monitor)
+ * until that bar has left the sparkline. Lateness its own redraws cause (a busy machine
+ * makes them late) does not keep it awake.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #define SCALE_US       (50 * 1000)     /* the sparkline's top: 50 ms */
 #define RED_FOR_US     (4 * G_USEC_PER_SEC)
 #define VISIBLE_US     16700           /* a frame late: orange, blue or red on the sparkline */
+#define OWN_US         (500 * 1000)    /* lateness this soon after a redraw of ours is ours */
 #define REFRESH_MS     1000            /* the sparkline scrolls this often while not empty */
 #define REFRESH_RUN_MS 250             /* ... and this often while a run holds the monitor */
 
@@ -43,6 +45,8 @@ struct _FlJankMeter
   guint          refresh_id;
   guint          refresh_ms;
   gint64         seen_until;     /* samples up to here were considered for a redraw */
+  gint64         last_own;       /* when the meter last asked for a redraw of its own */
+  gint64         awake_until;    /* it scrolls (1 Hz) until then: an event's bar leaves */
   gboolean       has_stall;
   FlLoopStall    stall;          /* the longest of the span, if has_stall */
   char          *text;
@@ -218,35 +222,39 @@ refresh_cb (gpointer data)
   FlJankMeter *self = data;
 
   self->refresh_id = 0;
+  self->last_own = g_get_monotonic_time ();
   gtk_widget_queue_draw (self->spark);
-  update_label (self, g_get_monotonic_time ());
+  update_label (self, self->last_own);
   schedule_refresh (self);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+span_has_visible (FlJankMeter *self,
+                  gint64       since)
+{
+  g_autoptr(GArray) samples = fl_loop_monitor_get_samples (self->monitor, since);
+
+  for (guint i = 0; i < samples->len; i++)
+    if (g_array_index (samples, FlLoopSample, i).lateness_us >= VISIBLE_US)
+      return TRUE;
+  return FALSE;
 }
 
 /* Keeps the sparkline scrolling while it has something to show; at idle, nothing. */
 static void
 schedule_refresh (FlJankMeter *self)
 {
-  g_autoptr(GArray) samples = NULL;
+  gint64 now = g_get_monotonic_time ();
   guint ms = 0;
 
   if (self->monitor != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       if (fl_loop_monitor_get_sampling (self->monitor))
         ms = REFRESH_RUN_MS;
-      else
-        {
-          samples = fl_loop_monitor_get_samples (self->monitor,
-                                                 g_get_monotonic_time () - SPAN_US);
-          /* Scroll while a bar worth seeing (a frame late or worse) is on show; the
-           * meter's own redraws cost less, so they do not keep it going. */
-          for (guint i = 0; i < samples->len && ms == 0; i++)
-            if (g_array_index (samples, FlLoopSample, i).lateness_us >= VISIBLE_US)
-              ms = REFRESH_MS;
-          if (self->has_stall)
-            ms = REFRESH_MS;
-        }
+      else if (now < self->awake_until
+               && (self->has_stall || span_has_visible (self, now - SPAN_US)))
+        ms = REFRESH_MS;
     }
   if (ms == self->refresh_ms && self->refresh_id != 0)
     return;
@@ -259,23 +267,31 @@ schedule_refresh (FlJankMeter *self)
 static void
 changed_cb (FlJankMeter *self)
 {
-  g_autoptr(GArray) samples = NULL;
   gint64 now = g_get_monotonic_time ();
-  gboolean visible = FALSE;
+  FlLoopStall stall;
+  gboolean handler_stall;
+  gboolean visible;
 
   if (self->monitor == NULL)
     return;
-  /* The monitor reports at most every 100 ms, at once after a stall. Redraw now only for
-   * a bar worth seeing: a redraw for a small one could itself be one (on a busy machine),
-   * and the meter would keep itself awake. Small bars wait for the next refresh. */
-  samples = fl_loop_monitor_get_samples (self->monitor, self->seen_until);
-  for (guint i = 0; i < samples->len && !visible; i++)
-    visible = g_array_index (samples, FlLoopSample, i).lateness_us >= VISIBLE_US;
+  /* The monitor reports at most every 100 ms, at once after a stall. Wake for a bar worth
+   * seeing (a frame late or worse), but not for one that our own redraw just made: on a
+   * busy machine each redraw can be late, and the meter would keep itself awake. A stall
+   * the handler caused always counts. */
+  handler_stall = fl_loop_monitor_get_worst_stall (self->monitor, self->seen_until, G_MAXINT64,
+                                                   &stall)
+                  && stall.cause == FL_STALL_HANDLER;
+  visible = span_has_visible (self, self->seen_until);
   self->seen_until = now;
-  if (visible && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (handler_stall || (visible && now - self->last_own >= OWN_US))
     {
-      gtk_widget_queue_draw (self->spark);
-      update_label (self, now);
+      self->awake_until = now + SPAN_US;
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        {
+          self->last_own = now;
+          gtk_widget_queue_draw (self->spark);
+          update_label (self, now);
+        }
     }
   schedule_refresh (self);
 }
@@ -286,7 +302,11 @@ fl_jank_meter_map (GtkWidget *widget)
   FlJankMeter *self = FL_JANK_METER (widget);
 
   GTK_WIDGET_CLASS (fl_jank_meter_parent_class)->map (widget);
-  update_label (self, g_get_monotonic_time ());
+  self->last_own = self->awake_until = g_get_monotonic_time ();
+  update_label (self, self->last_own);
+  if (self->has_stall
+      || (self->monitor != NULL && span_has_visible (self, self->last_own - SPAN_US)))
+    self->awake_until += SPAN_US;
   schedule_refresh (self);
 }
 
