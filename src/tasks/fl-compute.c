@@ -16,7 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "fl-compute.h"
+#include "fl-frame.h"
+
+/* A tile's result (its pixels and a few integers) fits in a worker's frame. */
+G_STATIC_ASSERT ((guint64) FL_COMPUTE_MANDELBROT_MAX_PIXELS * 3 + 64 * 1024
+                 <= FL_FRAME_DEFAULT_MAX_SIZE);
 
 static gboolean crash_allowed;
 
@@ -352,6 +359,40 @@ fl_compute_mandelbrot_args (guint width,
   return g_variant_new ("(uuuuuuuddd)", width, height, x, y, w, h, max_iter, -0.6, 0.0, scale);
 }
 
+/* The grid of @n_tiles tiles, as square as @n_tiles allows. */
+static void
+tile_grid (guint  width,
+           guint  height,
+           guint  n_tiles,
+           guint *cols,
+           guint *rows)
+{
+  *cols = 1;
+  for (guint c = 1; c * c <= n_tiles; c++)
+    if (n_tiles % c == 0)
+      *cols = c;
+  *rows = n_tiles / *cols;
+  if (width > height)
+    {
+      guint swap = *cols;
+
+      *cols = *rows;
+      *rows = swap;
+    }
+}
+
+/* The pixels of the largest tile of that grid. */
+static guint64
+largest_tile (guint width,
+              guint height,
+              guint n_tiles)
+{
+  guint cols, rows;
+
+  tile_grid (width, height, n_tiles, &cols, &rows);
+  return (guint64) ((width + cols - 1) / cols) * ((height + rows - 1) / rows);
+}
+
 /**
  * fl_compute_mandelbrot_tiles:
  * @n_tiles: how many tiles, exactly: a grid as square as @n_tiles allows
@@ -365,21 +406,11 @@ fl_compute_mandelbrot_tiles (guint width,
                              guint max_iter)
 {
   GPtrArray *tiles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  guint cols = 1, rows;
+  guint cols, rows;
 
   g_return_val_if_fail (n_tiles > 0 && n_tiles <= width && n_tiles <= height, tiles);
 
-  for (guint c = 1; c * c <= n_tiles; c++)
-    if (n_tiles % c == 0)
-      cols = c;
-  rows = n_tiles / cols;
-  if (width > height)
-    {
-      guint swap = cols;
-
-      cols = rows;
-      rows = swap;
-    }
+  tile_grid (width, height, n_tiles, &cols, &rows);
 
   for (guint r = 0; r < rows; r++)
     for (guint c = 0; c < cols; c++)
@@ -531,6 +562,26 @@ fl_compute_workload (FlComputeKernel   kernel,
           g_set_error (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT,
                        "A Mandelbrot image of side %" G_GUINT64_FORMAT " cannot be cut into "
                        "%u tiles (the side must be %u to 4096)", size, n_jobs, n_jobs);
+          return NULL;
+        }
+      if (largest_tile ((guint) size, (guint) size, n_jobs) > FL_COMPUTE_MANDELBROT_MAX_PIXELS)
+        {
+          guint fewest = n_jobs;
+
+          while (fewest < size
+                 && largest_tile ((guint) size, (guint) size, fewest)
+                    > FL_COMPUTE_MANDELBROT_MAX_PIXELS)
+            fewest++;
+          g_set_error (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "A %" G_GUINT64_FORMAT " px image in %u tile makes tiles "
+                                    "too big for one job (at most %u pixels, what a worker "
+                                    "process sends back at once): use at least %u jobs",
+                                    "A %" G_GUINT64_FORMAT " px image in %u tiles makes tiles "
+                                    "too big for one job (at most %u pixels, what a worker "
+                                    "process sends back at once): use at least %u jobs",
+                                    n_jobs),
+                       size, n_jobs, FL_COMPUTE_MANDELBROT_MAX_PIXELS, fewest);
           return NULL;
         }
       return fl_compute_mandelbrot_tiles ((guint) size, (guint) size, n_jobs,

@@ -29,7 +29,10 @@ G_BEGIN_DECLS
 #define FL_COMPUTE_SHA256_DEFAULT_ROUNDS   360000
 #define FL_COMPUTE_MANDELBROT_DEFAULT_SIDE 1280
 #define FL_COMPUTE_MANDELBROT_MAX_ITER     2000
-#define FL_COMPUTE_MANDELBROT_MAX_PIXELS   (4096 * 4096)
+/* The most pixels one tile (one job) may have: its result, 3 bytes a pixel, must fit in one
+ * frame from a worker process (16 MiB), so a tile runs in every mode or in none. A
+ * 4096 × 4096 image needs at least 4 tiles. */
+#define FL_COMPUTE_MANDELBROT_MAX_PIXELS   (5 * 1024 * 1024)
 
 /**
  * FlComputeKernel:

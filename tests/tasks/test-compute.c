@@ -241,6 +241,45 @@ test_mandelbrot_huge_scale_is_finite (void)
   g_assert_cmpuint (black, <=, h);
 }
 
+/* The tile limit and the worker frame limit agree: a workload that makes a tile too big for
+ * a frame is refused where it is chosen, and the largest tile allowed comes back from a
+ * worker process (it used to fail there only: "announced length 17280041 is outside
+ * 1..16777216"). */
+static void
+test_mandelbrot_tile_limit_fits_a_worker_frame (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) refused = fl_compute_workload (FL_COMPUTE_MANDELBROT, 1, 2400, &error);
+  g_autoptr(GPtrArray) split = NULL;
+  g_autoptr(FlExecutor) executor = NULL;
+  g_autoptr(FlFuture) future = NULL;
+  g_autoptr(GBytes) rgb = NULL;
+  guint x, y, w, h;
+
+  g_assert_null (refused);
+  g_assert_error (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "use at least 2 jobs"));
+  g_clear_error (&error);
+
+  split = fl_compute_workload (FL_COMPUTE_MANDELBROT, 4, 4096, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (split->len, ==, 4);
+
+  /* The largest tile allowed (2048 × 2560), one iteration a pixel, in a worker process. */
+  executor = fl_compute_executor_new (FL_COMPUTE_PROCESSES, 1, FALSE);
+  future = fl_executor_submit (executor, FL_COMPUTE_MANDELBROT_JOB,
+                               fl_compute_mandelbrot_args (2048, 2560, 0, 0, 2048, 2560, 1),
+                               NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (2048 * 2560, ==, FL_COMPUTE_MANDELBROT_MAX_PIXELS);
+  wait_done (future);
+  g_assert_no_error ((GError *) fl_future_peek_error (future));
+  g_assert_true (fl_compute_mandelbrot_unpack (fl_future_peek_result (future), &x, &y, &w, &h,
+                                               &rgb));
+  g_assert_cmpuint (g_bytes_get_size (rgb), ==, (gsize) 2048 * 2560 * 3);
+  fl_executor_shutdown (executor, TRUE, FALSE);
+}
+
 /* Crash ------------------------------------------------------------------------------ */
 
 static void
@@ -430,6 +469,8 @@ main (int    argc,
                    test_mandelbrot_rejects_bad_tiles);
   g_test_add_func ("/tasks/compute/mandelbrot-huge-scale-is-finite",
                    test_mandelbrot_huge_scale_is_finite);
+  g_test_add_func ("/tasks/compute/mandelbrot-tile-limit-fits-a-worker-frame",
+                   test_mandelbrot_tile_limit_fits_a_worker_frame);
   g_test_add_func ("/tasks/compute/crash-refused-outside-worker",
                    test_crash_refused_outside_worker);
   g_test_add_func ("/tasks/compute/crash-in-worker", test_crash_in_worker);
