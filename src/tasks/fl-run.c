@@ -25,6 +25,7 @@ struct _FlRun
   char          *mode;
   char          *mode_title;
   FlExecutor    *executor;
+  FlGate        *gate;          /* a live run's pause/step/resume, below its executor */
   FlTrace       *trace;
   FlSpans       *spans;
   GPtrArray     *futures;
@@ -86,6 +87,21 @@ list_model_iface_init (GListModelInterface *iface)
 G_DEFINE_FINAL_TYPE_WITH_CODE (FlRun, fl_run, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
+/* Opens the gate and takes it off a borrowed pool, so nothing waits for this run once it
+ * is over, cancelled or gone. */
+static void
+release_gate (FlRun *self)
+{
+  g_autoptr(FlGate) current = NULL;
+
+  if (self->gate == NULL)
+    return;
+  fl_gate_resume (self->gate);
+  current = fl_executor_get_gate (self->executor);
+  if (current == self->gate)
+    fl_executor_set_gate (self->executor, NULL);
+}
+
 static void
 check_complete (FlRun *self)
 {
@@ -94,6 +110,7 @@ check_complete (FlRun *self)
 
   self->complete = TRUE;
   self->end_time = g_get_monotonic_time ();
+  release_gate (self);
   if (!self->borrowed)
     fl_executor_shutdown (self->executor, FALSE, FALSE);
   fl_spans_update (self->spans);
@@ -145,6 +162,8 @@ fl_run_dispose (GObject *object)
   FlRun *self = FL_RUN (object);
 
   g_clear_handle_id (&self->progress_idle, g_source_remove);
+  if (self->executor != NULL)
+    release_gate (self);
   if (self->executor != NULL && !self->complete)
     {
       if (self->borrowed)
@@ -163,6 +182,7 @@ fl_run_finalize (GObject *object)
 
   g_clear_pointer (&self->futures, g_ptr_array_unref);
   g_clear_object (&self->executor);
+  g_clear_object (&self->gate);
   g_clear_object (&self->spans);
   g_clear_object (&self->trace);
   g_free (self->mode);
@@ -238,7 +258,9 @@ fl_run_new (const char *mode,
 
   self = run_new (mode, mode_title, executor, fl_trace_new (mode));
   self->live = TRUE;
+  self->gate = fl_gate_new ();
   fl_executor_set_trace (executor, self->trace);
+  fl_executor_set_gate (executor, self->gate);
   return self;
 }
 
@@ -448,6 +470,8 @@ fl_run_cancel (FlRun *self)
   if (self->complete || !self->live)
     return;
   self->cancel_requested = TRUE;
+  /* A cancelled run is not held: what ends by itself ends (running jobs are asked). */
+  release_gate (self);
   if (!self->borrowed)
     fl_executor_shutdown (self->executor, FALSE, TRUE);
   for (guint i = 0; i < self->futures->len; i++)
@@ -476,6 +500,73 @@ fl_run_abort (FlRun *self)
   fl_run_cancel (self);
   if (FL_IS_PROCESS_EXECUTOR (self->executor))
     fl_process_executor_terminate (FL_PROCESS_EXECUTOR (self->executor));
+}
+
+/**
+ * fl_run_get_gate:
+ *
+ * Returns: (transfer none) (nullable): the gate below the run's executor; %NULL for a run
+ *   made from a trace
+ */
+FlGate *
+fl_run_get_gate (FlRun *self)
+{
+  g_return_val_if_fail (FL_IS_RUN (self), NULL);
+  return self->gate;
+}
+
+/**
+ * fl_run_can_pause:
+ *
+ * Returns: whether pause and step act on this run: a live run not yet complete
+ */
+gboolean
+fl_run_can_pause (FlRun *self)
+{
+  g_return_val_if_fail (FL_IS_RUN (self), FALSE);
+  return self->gate != NULL && !self->complete && !self->cancel_requested;
+}
+
+/**
+ * fl_run_set_paused:
+ *
+ * Pauses the run (no job starts, no end is delivered; see #FlGate) or resumes it.
+ */
+void
+fl_run_set_paused (FlRun    *self,
+                   gboolean  paused)
+{
+  g_return_if_fail (FL_IS_RUN (self));
+
+  if (paused && !fl_run_can_pause (self))
+    return;
+  if (self->gate == NULL)
+    return;
+  if (paused)
+    fl_gate_pause (self->gate);
+  else
+    fl_gate_resume (self->gate);
+}
+
+gboolean
+fl_run_is_paused (FlRun *self)
+{
+  g_return_val_if_fail (FL_IS_RUN (self), FALSE);
+  return self->gate != NULL && fl_gate_is_paused (self->gate);
+}
+
+/**
+ * fl_run_step:
+ *
+ * While paused, lets one start or one end through; the gate's ::passed says which.
+ */
+void
+fl_run_step (FlRun *self)
+{
+  g_return_if_fail (FL_IS_RUN (self));
+
+  if (self->gate != NULL && fl_run_can_pause (self))
+    fl_gate_step (self->gate);
 }
 
 const char *

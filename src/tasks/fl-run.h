@@ -56,6 +56,12 @@ FlFuture    *fl_run_track             (FlRun         *self,
 void         fl_run_commit            (FlRun         *self);
 void         fl_run_cancel            (FlRun         *self);
 void         fl_run_abort             (FlRun         *self);
+FlGate      *fl_run_get_gate          (FlRun         *self);
+gboolean     fl_run_can_pause         (FlRun         *self);
+void         fl_run_set_paused        (FlRun         *self,
+                                       gboolean       paused);
+gboolean     fl_run_is_paused         (FlRun         *self);
+void         fl_run_step              (FlRun         *self);
 
 const char  *fl_run_get_mode          (FlRun         *self);
 const char  *fl_run_get_mode_title    (FlRun         *self);
