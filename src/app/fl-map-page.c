@@ -68,7 +68,7 @@ struct _Side
   GArray         *lines;         /* Said, in time order */
   GString        *transcript;    /* the lines, rendered */
   GString        *order;
-  guint8         *printed;       /* per future: 1 start printed, 2 done printed */
+  FlLoiterTranscript *said;     /* the workers' transitions said so far */
   guint64         wait_id;
   gint64          wait_start;
   gint64          total_wait;
@@ -113,18 +113,9 @@ side_unref (Side *side)
   g_array_unref (side->lines);
   g_string_free (side->transcript, TRUE);
   g_string_free (side->order, TRUE);
-  g_free (side->printed);
+  g_clear_pointer (&side->said, fl_loiter_transcript_free);
   g_free (side->error);
   g_free (side);
-}
-
-static guint
-loiter_n (FlFuture *future)
-{
-  guint n, unit;
-
-  g_variant_get (fl_future_get_args (future), "(uu)", &n, &unit);
-  return n;
 }
 
 typedef struct
@@ -137,18 +128,6 @@ static void
 said_clear (gpointer data)
 {
   g_free (((Said *) data)->text);
-}
-
-/* "[HH:MM:SS.mmm] " for a monotonic time, as Python's datetime.now() would print it. */
-static void
-append_stamp (GString *out,
-              gint64   monotonic)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add (now, monotonic - g_get_monotonic_time ());
-  g_autofree char *hms = g_date_time_format (then, "%H:%M:%S");
-
-  g_string_append_printf (out, "[%s.%03d] ", hms, g_date_time_get_microsecond (then) / 1000);
 }
 
 /* Adds a line where its time puts it: a worker's transition reaches the loop a little
@@ -170,8 +149,9 @@ say (Side       *side,
     {
       Said *line = &g_array_index (side->lines, Said, i);
 
-      append_stamp (side->transcript, line->time);
-      g_string_append (side->transcript, line->text);
+      g_autofree char *stamp = fl_loiter_stamp (line->time);
+
+      g_string_append_printf (side->transcript, "%s %s", stamp, line->text);
       g_string_append_c (side->transcript, '\n');
     }
 }
@@ -184,67 +164,23 @@ show_transcript (Side *side)
                               side->transcript->len);
 }
 
-typedef struct
+static void
+say_transition (gint64         monotonic,
+                FlLoiterEvent  event,
+                guint          index,
+                guint          n,
+                const char    *text,
+                gpointer       user_data)
 {
-  gint64 time;
-  guint  index;
-  guint  n;
-  int    kind;          /* 1 start, 2 done */
-} Line;
-
-static int
-compare_lines (gconstpointer a,
-               gconstpointer b)
-{
-  const Line *x = a, *y = b;
-
-  if (x->time != y->time)
-    return x->time < y->time ? -1 : 1;
-  return x->kind - y->kind;
+  say (user_data, monotonic, text);
 }
 
-/* Adds every transition that happened and is not in the transcript yet, in the order it
- * happened on the workers (transitions reach the loop in batches). */
+/* Adds every transition that happened and is not in the transcript yet. */
 static void
 catch_up (Side *side)
 {
-  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (Line));
-
-  for (guint i = 0; i < side->futures->len; i++)
-    {
-      FlFuture *future = g_ptr_array_index (side->futures, i);
-      Line line = { 0, i, loiter_n (future), 0 };
-
-      if (side->printed[i] == 0 && fl_future_get_started_time (future) > 0)
-        {
-          line.time = fl_future_get_started_time (future);
-          line.kind = 1;
-          g_array_append_val (lines, line);
-        }
-      if (side->printed[i] < 2 && fl_future_is_done (future)
-          && fl_future_get_started_time (future) > 0)
-        {
-          line.time = fl_future_get_finished_time (future);
-          line.kind = 2;
-          g_array_append_val (lines, line);
-        }
-    }
-  g_array_sort (lines, compare_lines);
-
-  for (guint i = 0; i < lines->len; i++)
-    {
-      Line *line = &g_array_index (lines, Line, i);
-      g_autofree char *tabs = g_strnfill (line->n, '\t');
-      g_autofree char *text = NULL;
-
-      side->printed[line->index] = (guint8) line->kind;
-      if (line->kind == 1)
-        text = g_strdup_printf (_("%sloiter(%u): doing nothing for %u×%u ms…"),
-                                tabs, line->n, line->n, side->unit_ms);
-      else
-        text = g_strdup_printf (_("%sloiter(%u): done."), tabs, line->n);
-      say (side, line->time, text);
-    }
+  if (side->said != NULL)
+    fl_loiter_transcript_catch_up (side->said);
 }
 
 static void
@@ -319,10 +255,8 @@ got_result (Side       *side,
   g_string_append_printf (side->order, side->order->len ? ",%u" : "%u", n);
   if (value == NULL)
     text = g_strdup_printf (_("loiter(%u) raised: %s"), n, error);
-  else if (side->is_map)
-    text = g_strdup_printf (_("result %u: %u"), index, g_variant_get_uint32 (value));
   else
-    text = g_strdup_printf (_("result of loiter(%u): %u"), n, g_variant_get_uint32 (value));
+    text = fl_loiter_result_text (side->is_map, index, n, g_variant_get_uint32 (value));
   say (side, g_get_monotonic_time (), text);
   show_transcript (side);
   if (side->page != NULL)
@@ -369,7 +303,7 @@ consume_next (Side *side)
       if (next != NULL)
         {
           what = g_strdup_printf (_("map: the consumer waits for result %u, loiter(%u)"),
-                                  side->next_index, loiter_n (next));
+                                  side->next_index, fl_loiter_n (next));
           begin_wait (side, what);
         }
       fl_map_iter_next_async (side->map, side->cancellable, map_next_cb, side_ref (side));
@@ -396,14 +330,14 @@ map_next_cb (GObject      *source,
     {
       if (error != NULL && side->next_index < side->futures->len)
         got_result (side, side->next_index,
-                    loiter_n (g_ptr_array_index (side->futures, side->next_index)), NULL,
+                    fl_loiter_n (g_ptr_array_index (side->futures, side->next_index)), NULL,
                     error->message);
       side_finish (side, error != NULL ? error->message : NULL);
       side_unref (side);
       return;
     }
   got_result (side, side->next_index,
-              loiter_n (g_ptr_array_index (side->futures, side->next_index)), value, NULL);
+              fl_loiter_n (g_ptr_array_index (side->futures, side->next_index)), value, NULL);
   side->next_index++;
   consume_next (side);
   side_unref (side);
@@ -428,7 +362,7 @@ as_completed_next_cb (GObject      *source,
     }
   g_ptr_array_find (side->futures, future, &index);
   value = fl_future_result (future, 0, &error);
-  got_result (side, index, loiter_n (future), value, error != NULL ? error->message : NULL);
+  got_result (side, index, fl_loiter_n (future), value, error != NULL ? error->message : NULL);
   consume_next (side);
   side_unref (side);
 }
@@ -436,18 +370,9 @@ as_completed_next_cb (GObject      *source,
 static GPtrArray *
 make_args (FlMapPage *self)
 {
-  guint jobs = gtk_spin_button_get_value_as_int (self->jobs_spin);
-  guint unit = gtk_spin_button_get_value_as_int (self->unit_spin);
-  gboolean longest_first = gtk_drop_down_get_selected (self->order_dropdown) == 0;
-  GPtrArray *args = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-
-  for (guint i = 0; i < jobs; i++)
-    {
-      guint n = longest_first ? jobs - 1 - i : i;
-
-      g_ptr_array_add (args, g_variant_ref_sink (g_variant_new ("(uu)", n, unit)));
-    }
-  return args;
+  return fl_loiter_args (gtk_spin_button_get_value_as_int (self->jobs_spin),
+                         gtk_spin_button_get_value_as_int (self->unit_spin),
+                         gtk_drop_down_get_selected (self->order_dropdown) == 0);
 }
 
 static void
@@ -527,7 +452,7 @@ side_start (FlMapPage  *self,
       side->as_completed = fl_as_completed_new ((FlFuture **) side->futures->pdata,
                                                 side->futures->len, FL_TIMEOUT_INFINITE);
     }
-  side->printed = g_new0 (guint8, side->futures->len);
+  side->said = fl_loiter_transcript_new (side->futures, side->unit_ms, say_transition, side);
   for (guint i = 0; i < side->futures->len; i++)
     g_signal_connect (g_ptr_array_index (side->futures, i), "notify::state",
                       G_CALLBACK (state_cb), side);

@@ -52,28 +52,16 @@ typedef struct
   GString      *order;
   gboolean      finished;
   gboolean      failed;
-  guint8       *printed;      /* per future: 1 start printed, 2 done printed */
+  FlLoiterTranscript *transcript;
 } Run;
 
-static char *
-stamp (gint64 monotonic)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add (now, monotonic - g_get_monotonic_time ());
-
-  return g_date_time_format (then, "[%H:%M:%S.%f]");
-}
-
-/* Prints "[time] text", time cut to milliseconds. */
+/* Prints "[time] text". */
 static void
 say (gint64      monotonic,
      const char *text)
 {
-  g_autofree char *when = stamp (monotonic);
+  g_autofree char *when = fl_loiter_stamp (monotonic);
 
-  /* %f is microseconds: keep three digits. */
-  when[13] = ']';
-  when[14] = '\0';
   g_print ("%s %s\n", when, text);
 }
 
@@ -100,88 +88,27 @@ event_line (Run        *run,
   fl_json_line_print (&line);
 }
 
-static guint
-loiter_n_of (GVariant *args)
+static void
+say_transition (gint64         monotonic,
+                FlLoiterEvent  event,
+                guint          index,
+                guint          n,
+                const char    *text,
+                gpointer       user_data)
 {
-  guint n, unit;
+  Run *run = user_data;
 
-  g_variant_get (args, "(uu)", &n, &unit);
-  return n;
+  if (opt_json)
+    event_line (run, event == FL_LOITER_STARTED ? "start" : "done", (int) index, (int) n, -1,
+                monotonic);
+  else
+    say (monotonic, text);
 }
 
-static guint
-loiter_n (FlFuture *future)
-{
-  return loiter_n_of (fl_future_get_args (future));
-}
-
-typedef struct
-{
-  gint64 time;
-  guint  index;
-  guint  n;
-  int    kind;          /* 1 start, 2 done */
-} Line;
-
-static int
-compare_lines (gconstpointer a,
-               gconstpointer b)
-{
-  const Line *x = a, *y = b;
-
-  if (x->time != y->time)
-    return x->time < y->time ? -1 : 1;
-  return x->kind - y->kind;
-}
-
-/* Prints every transition that has happened and is not printed yet, in the order it
- * happened. Transitions reach the main loop in batches (and a job that finished fast shows
- * up already done), so they are read from the futures, with the times they carry. */
 static void
 catch_up (Run *run)
 {
-  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (Line));
-
-  for (guint i = 0; i < run->futures->len; i++)
-    {
-      FlFuture *future = g_ptr_array_index (run->futures, i);
-      Line line = { 0, i, loiter_n (future), 0 };
-
-      if (run->printed[i] == 0 && fl_future_get_started_time (future) > 0)
-        {
-          line.time = fl_future_get_started_time (future);
-          line.kind = 1;
-          g_array_append_val (lines, line);
-        }
-      if (run->printed[i] < 2 && fl_future_is_done (future) && fl_future_get_started_time (future) > 0)
-        {
-          line.time = fl_future_get_finished_time (future);
-          line.kind = 2;
-          g_array_append_val (lines, line);
-        }
-    }
-  g_array_sort (lines, compare_lines);
-
-  for (guint i = 0; i < lines->len; i++)
-    {
-      Line *line = &g_array_index (lines, Line, i);
-      g_autofree char *tabs = g_strnfill (line->n, '\t');
-      g_autofree char *text = NULL;
-
-      run->printed[line->index] = (guint8) line->kind;
-      if (opt_json)
-        {
-          event_line (run, line->kind == 1 ? "start" : "done", (int) line->index, (int) line->n,
-                      -1, line->time);
-          continue;
-        }
-      if (line->kind == 1)
-        text = g_strdup_printf (_("%sloiter(%u): doing nothing for %u×%d ms…"),
-                                tabs, line->n, line->n, opt_unit_ms);
-      else
-        text = g_strdup_printf (_("%sloiter(%u): done."), tabs, line->n);
-      say (line->time, text);
-    }
+  fl_loiter_transcript_catch_up (run->transcript);
 }
 
 static void
@@ -206,12 +133,8 @@ print_result (Run      *run,
     event_line (run, "result", (int) index, (int) n, v, g_get_monotonic_time ());
   else
     {
-      g_autofree char *text = NULL;
+      g_autofree char *text = fl_loiter_result_text (g_str_equal (run->mode, "map"), index, n, v);
 
-      if (g_str_equal (run->mode, "map"))
-        text = g_strdup_printf (_("result %u: %u"), index, v);
-      else
-        text = g_strdup_printf (_("result of loiter(%u): %u"), n, v);
       say (g_get_monotonic_time (), text);
     }
 }
@@ -238,7 +161,7 @@ map_next (GObject      *source,
       return;
     }
   print_result (run, run->next_index,
-                loiter_n (g_ptr_array_index (run->futures, run->next_index)), value);
+                fl_loiter_n (g_ptr_array_index (run->futures, run->next_index)), value);
   run->next_index++;
   fl_map_iter_next_async (run->map, NULL, map_next, run);
 }
@@ -273,7 +196,7 @@ as_completed_next (GObject      *source,
       run->failed = TRUE;
     }
   else
-    print_result (run, index, loiter_n (future), value);
+    print_result (run, index, fl_loiter_n (future), value);
   fl_as_completed_next_async (run->as_completed, NULL, as_completed_next, run);
 }
 
@@ -282,7 +205,8 @@ run_mode (const char *mode,
           gboolean   *interrupted)
 {
   g_autoptr(FlExecutor) executor = fl_thread_executor_new (opt_workers);
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GPtrArray) args = fl_loiter_args ((guint) opt_count, (guint) opt_unit_ms,
+                                               opt_reverse);
   g_autoptr(GError) error = NULL;
   Run run = { 0 };
   gboolean ok;
@@ -290,13 +214,6 @@ run_mode (const char *mode,
   run.mode = mode;
   run.origin = g_get_monotonic_time ();
   run.order = g_string_new (NULL);
-  run.printed = g_new0 (guint8, opt_count);
-
-  for (int i = 0; i < opt_count; i++)
-    {
-      guint n = opt_reverse ? (guint) (opt_count - 1 - i) : (guint) i;
-      g_ptr_array_add (args, g_variant_new ("(uu)", n, (guint) opt_unit_ms));
-    }
 
   if (opt_json)
     event_line (&run, "begin", -1, -1, -1, run.origin);
@@ -322,7 +239,7 @@ run_mode (const char *mode,
       run.futures = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; i < args->len; i++)
         {
-          g_autofree char *label = g_strdup_printf ("loiter(%u)", loiter_n_of (args->pdata[i]));
+          g_autofree char *label = g_strdup_printf ("loiter(%u)", fl_loiter_n_of (args->pdata[i]));
           FlFuture *future = fl_executor_submit (executor, "loiter", args->pdata[i], label, &error);
 
           if (future == NULL)
@@ -336,6 +253,8 @@ run_mode (const char *mode,
                                               FL_TIMEOUT_INFINITE);
     }
 
+  run.transcript = fl_loiter_transcript_new (run.futures, (guint) opt_unit_ms, say_transition,
+                                             &run);
   for (guint i = 0; i < run.futures->len; i++)
     g_signal_connect (g_ptr_array_index (run.futures, i), "notify::state",
                       G_CALLBACK (on_state), &run);
@@ -392,7 +311,7 @@ run_mode (const char *mode,
   g_clear_pointer (&run.as_completed, fl_as_completed_free);
   g_ptr_array_unref (run.futures);
   g_string_free (run.order, TRUE);
-  g_free (run.printed);
+  fl_loiter_transcript_free (run.transcript);
   return ok;
 }
 

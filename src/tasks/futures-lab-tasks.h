@@ -8,6 +8,7 @@
 #include "fl-download.h"
 #include "fl-compute.h"
 #include "fl-lessons.h"
+#include "fl-loiter.h"
 #include "fl-pipeline.h"
 #include "fl-run.h"
 #include "fl-python-run.h"
