@@ -189,6 +189,7 @@ mandelbrot_job (GVariant       *args,
   guint width, height, x0, y0, w, h, max_iter;
   double centre_re, centre_im, scale;
   g_autofree guint8 *pixels = NULL;
+  GVariant *result;
   GBytes *bytes;
 
   g_variant_get (args, "(uuuuuuuddd)", &width, &height, &x0, &y0, &w, &h, &max_iter,
@@ -231,9 +232,12 @@ mandelbrot_job (GVariant       *args,
       fl_job_progress_report (progress, (double) (y + 1) / h, 0);
     }
 
+  /* The variant takes its own reference to the pixels. */
   bytes = g_bytes_new_take (g_steal_pointer (&pixels), (gsize) w * h * 3);
-  return g_variant_new ("(uuuu@ay)", x0, y0, w, h,
-                        g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
+  result = g_variant_new ("(uuuu@ay)", x0, y0, w, h,
+                          g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
+  g_bytes_unref (bytes);
+  return result;
 }
 
 /* Crash ------------------------------------------------------------------------------- */

@@ -29,7 +29,8 @@ run_job (const char    *name,
          FlJobProgress *progress,
          GError       **error)
 {
-  g_autoptr(GVariant) owned = g_variant_ref_sink (args);
+  /* Takes the caller's reference, floating (g_variant_new ()) or full (g_variant_ref ()). */
+  g_autoptr(GVariant) owned = g_variant_take_ref (args);
 
   return fl_job_run (name, owned, NULL, progress, error);
 }
