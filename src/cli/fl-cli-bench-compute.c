@@ -26,6 +26,12 @@ static int      opt_repeat = 3;
 static gboolean opt_no_python;
 static gboolean opt_json;
 
+/* Ctrl-C or SIGTERM: the measurement going on is cancelled and left out, what was measured
+ * is reported. A sequential job runs on this thread, so the signal is seen after it. */
+static gboolean    interrupted;
+static FlExecutor *current_executor;
+static GPtrArray  *current_futures;
+
 static GOptionEntry entries[] = {
   { "jobs", 'n', 0, G_OPTION_ARG_INT, &opt_jobs, N_("Primes jobs per mode (default 8)"),
     N_("N") },
@@ -161,6 +167,13 @@ fl_cli_process_roundtrip_us (guint    workers,
   for (guint i = 0; i < rounds + 50; i++)
     {
       g_autoptr(FlFuture) future = NULL;
+
+      if (interrupted)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Interrupted"));
+          fl_executor_shutdown (executor, TRUE, TRUE);
+          return -1;
+        }
       guint target = done + 1;
       gint64 start = g_get_monotonic_time ();
 
@@ -248,7 +261,23 @@ fl_cli_python_process_roundtrip_us (guint   workers,
   return json_object_get_double_member_with_default (result, "roundtrip_us", -1);
 }
 
-/* Seconds for @jobs primes jobs in @mode; -1 when a job failed. */
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  if (!interrupted)
+    {
+      interrupted = TRUE;
+      if (current_executor != NULL)
+        fl_executor_shutdown (current_executor, FALSE, TRUE);
+      for (guint i = 0; current_futures != NULL && i < current_futures->len; i++)
+        fl_future_request_cancel (current_futures->pdata[i]);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Seconds for @jobs primes jobs in @mode; -1 when a job failed or the run was
+ * interrupted. */
 static double
 time_mode (FlComputeMode  mode,
            guint          workers,
@@ -278,8 +307,10 @@ time_mode (FlComputeMode  mode,
     }
 
   /* The clock starts with a warm pool: start-up is reported on its own. */
+  current_executor = executor;
+  current_futures = futures;
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < jobs; i++)
+  for (guint i = 0; i < jobs && !interrupted; i++)
     {
       FlFuture *future = fl_executor_submit (executor, FL_COMPUTE_PRIMES_JOB,
                                              fl_compute_primes_args (size), NULL, &error);
@@ -291,11 +322,18 @@ time_mode (FlComputeMode  mode,
         }
       g_ptr_array_add (futures, future);
       fl_future_add_done_callback (future, count_done, &done, NULL);
+      /* Sequential jobs ran inside submit(): let a signal in between them. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
     }
-  while (done < jobs)
+  while (done < futures->len)
     g_main_context_iteration (NULL, TRUE);
   elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  current_executor = NULL;
+  current_futures = NULL;
   fl_executor_shutdown (executor, TRUE, FALSE);
+  if (interrupted)
+    return -1;
 
   for (guint i = 0; i < futures->len; i++)
     if (fl_future_get_state (futures->pdata[i]) != FL_FUTURE_FINISHED)
@@ -373,20 +411,23 @@ fl_cli_bench_compute_main (int    argc,
   fl_compute_register_jobs ();
   size = opt_size > 0 ? (guint64) opt_size : FL_COMPUTE_PRIMES_DEFAULT_N;
 
+  fl_cli_add_interrupt (on_interrupt, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    seconds[i] = -1;
+  for (guint i = 0; i < G_N_ELEMENTS (modes) && !interrupted; i++)
     {
       if (!opt_json)
         g_print (_("%u primes jobs (N = %" G_GUINT64_FORMAT "), %s…\n"), opt_jobs, size,
                  fl_compute_mode_to_string (modes[i]));
       seconds[i] = -1;
-      for (int r = 0; r < opt_repeat; r++)
+      for (int r = 0; r < opt_repeat && !interrupted; r++)
         {
           double run_startup = -1;
           double run = time_mode (modes[i], opt_workers, size, opt_jobs, &run_startup);
 
           if (run < 0)
             {
-              failed = TRUE;
+              failed = !interrupted;
               break;
             }
           if (seconds[i] < 0 || run < seconds[i])
@@ -396,16 +437,19 @@ fl_cli_bench_compute_main (int    argc,
         }
     }
 
-  if (!opt_json)
+  if (!opt_json && !interrupted)
     g_print ("%s\n", _("Process-pool round trips…"));
-  roundtrip_us = fl_cli_process_roundtrip_us (opt_workers, opt_rounds, &error);
-  if (roundtrip_us < 0)
+  roundtrip_us = interrupted ? -1 : fl_cli_process_roundtrip_us (opt_workers, opt_rounds,
+                                                                  &error);
+  if (roundtrip_us < 0 && !interrupted)
     {
       g_printerr ("bench-compute: %s\n", error->message);
       failed = TRUE;
     }
 
-  if (!opt_no_python)
+  if (interrupted)
+    why = g_strdup (_("skipped (interrupted)"));
+  else if (!opt_no_python)
     {
       if (!opt_json)
         g_print ("%s\n", _("The same in Python: sequential, ThreadPoolExecutor, "
@@ -419,6 +463,8 @@ fl_cli_bench_compute_main (int    argc,
     double seq = seconds[0];
     double py_seq = python_number (python, "sequential_s");
 
+    if (interrupted)
+      g_print ("\n%s", _("*** Interrupted: the report below is partial (-1: not measured).\n"));
     g_print ("\n%-40s %10s %10s\n", "", _("seconds"), _("speed-up"));
     for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
       g_print ("%-40s %10.3f %9.2f×\n", fl_compute_mode_to_string (modes[i]), seconds[i],
@@ -468,10 +514,13 @@ fl_cli_bench_compute_main (int    argc,
         add_number (line, "python_process_roundtrip_us",
                     python_number (python, "roundtrip_us"), 1);
         add_number (line, "python_pool_startup_ms", python_number (python, "pool_startup_ms"), 1);
+        g_string_append_printf (line, ",\"interrupted\":%s", interrupted ? "true" : "false");
         g_string_append_c (line, '}');
         fl_cli_print_json_object (line->str);
       }
   }
 
+  if (interrupted)
+    return fl_cli_interrupted_status ();
   return failed ? FL_CLI_EXIT_FAILURE : FL_CLI_EXIT_OK;
 }

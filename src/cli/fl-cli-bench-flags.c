@@ -112,6 +112,23 @@ fresh_dir (const char *parent,
   return dir;
 }
 
+/* Ctrl-C or SIGTERM: the run going on is cut short and left out; the rows measured so far
+ * are reported. */
+static gboolean    interrupted;
+static FlFlagsRun *current_run;
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  if (!interrupted)
+    {
+      interrupted = TRUE;
+      if (current_run != NULL)
+        fl_flags_run_interrupt (current_run);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 run_ours (FlFlagServer  *server,
           const char    *parent,
@@ -133,11 +150,20 @@ run_ours (FlFlagServer  *server,
   run = fl_flags_run_new (mode, concurrency, NULL, error);
   if (run == NULL)
     return FALSE;
+  current_run = run;
+  if (interrupted)
+    fl_flags_run_interrupt (run);
   if (!fl_flags_run_start (run, (const char *const *) codes, base, dir,
                            FL_DOWNLOAD_DEFAULT_TIMEOUT_MS, FALSE, error))
-    return FALSE;
+    {
+      current_run = NULL;
+      return interrupted;
+    }
   fl_flags_run_wait (run);
+  current_run = NULL;
   remove_tree (dir);
+  if (interrupted)
+    return TRUE;     /* row->elapsed stays -1: not measured */
   fl_flags_run_get_counts (run, &row->counts);
   row->elapsed = row->counts.elapsed;
   row->concurrency = fl_flags_run_get_concurrency (run);
@@ -340,7 +366,8 @@ fl_cli_bench_flags_main (int    argc,
       { "676", every, big_delay, FL_FLAGS_MODE_THREADS, big_conc, 0, TRUE },
     };
 
-    for (guint i = 0; i < G_N_ELEMENTS (plan); i++)
+    fl_cli_add_interrupt (on_interrupt, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (plan) && !interrupted; i++)
       {
         Row row = { 0 };
         guint n = g_strv_length (plan[i].codes);
@@ -356,10 +383,17 @@ fl_cli_bench_flags_main (int    argc,
 
         row.who = g_strdup (plan[i].python ? "python"
                                            : fl_flags_mode_to_string (plan[i].mode));
+        if (!json)
+          {
+            /* TRANSLATORS: bench-flags progress: scenario (20 or 676 flags), who runs it */
+            g_print (_("%s flags, %s…\n"), row.scenario, row.who);
+            fflush (stdout);
+          }
         /* The best of a few runs, for everyone alike: what is measured is what the design
          * allows, not what else the machine was doing at that moment. The sequential run
          * is long and has no target: once is enough. */
-        for (int r = 0; r < (plan[i].mode == FL_FLAGS_MODE_SEQUENTIAL ? 1 : repeat); r++)
+        for (int r = 0; r < (plan[i].mode == FL_FLAGS_MODE_SEQUENTIAL ? 1 : repeat)
+                        && !interrupted; r++)
           {
             Row attempt = row;
 
@@ -379,6 +413,11 @@ fl_cli_bench_flags_main (int    argc,
               }
             if (attempt.elapsed >= 0 && (row.elapsed < 0 || attempt.elapsed < row.elapsed))
               row = attempt;
+          }
+        if (interrupted && row.elapsed < 0)
+          {
+            row_clear (&row);
+            break;
           }
         g_array_append_val (rows, row);
       }
@@ -408,12 +447,15 @@ fl_cli_bench_flags_main (int    argc,
   if (python_676 > 0 && slowest_676 > python_676)
     all_met = FALSE;
 
+  if (interrupted)
+    g_print ("%s\n", _("*** Interrupted: the report below is partial."));
   g_print (_("Flag downloads against the embedded server (%d ms delay for 20 flags, %d ms for "
              "AA..ZZ with %d at a time)\n\n"), small_delay, big_delay, big_conc);
   print_table (rows);
   if (why != NULL)
     g_print ("\n%s\n", why);
-  g_print ("\n%s\n", all_met ? _("All targets met.") : _("Some targets were missed."));
+  if (!interrupted)
+    g_print ("\n%s\n", all_met ? _("All targets met.") : _("Some targets were missed."));
 
   if (json)
     {
@@ -427,7 +469,8 @@ fl_cli_bench_flags_main (int    argc,
       fl_json_line_add_int (&line, "delay_676_ms", big_delay);
       fl_json_line_add_int (&line, "max_req_676", big_conc);
       fl_json_line_add_bool (&line, "targets_met", all_met);
+      fl_json_line_add_bool (&line, "interrupted", interrupted);
       fl_json_line_print (&line);
     }
-  return FL_CLI_EXIT_OK;
+  return interrupted ? fl_cli_interrupted_status () : FL_CLI_EXIT_OK;
 }

@@ -313,7 +313,7 @@ fl_cli_bench_main (int    argc,
   if (interrupted)
     {
       g_printerr ("%s\n", _("Interrupted: no figures reported."));
-      return FL_CLI_EXIT_INTERRUPTED;
+      return fl_cli_interrupted_status ();
     }
 
   if (!opt_no_python)

@@ -28,6 +28,10 @@ static gboolean  opt_strict;
 static gboolean  opt_json;
 static char     *opt_trace;
 
+/* What fl-compute.c's crash job knows. */
+static const char *const crash_kinds[] = { "segv", "abort", "exit", "kill", "stuck", "noise",
+                                           NULL };
+
 static GOptionEntry entries[] = {
   { "kernel", 'k', 0, G_OPTION_ARG_STRING, &opt_kernel,
     N_("primes, sha256 or mandelbrot (default primes)"), N_("KERNEL") },
@@ -250,13 +254,19 @@ fl_cli_compute_main (int    argc,
   if (opt_jobs < 1 || opt_jobs > 100000)
     return fl_cli_usage_error (context, _("--jobs must be between 1 and 100000"));
   if (opt_workers < 0 || opt_workers > 1024)
-    return fl_cli_usage_error (context, _("--workers must be between 1 and 1024"));
+    return fl_cli_usage_error (context, _("--workers must be between 1 and 1024 (0: one per "
+                                          "core, the default)"));
   if (opt_size < 0)
     return fl_cli_usage_error (context, _("--size must be positive"));
   if (opt_inject_crash < 0 || opt_inject_crash > opt_jobs)
     return fl_cli_usage_error (context, _("--inject-crash must name a job from 1 to %d"),
                                opt_jobs);
   crash_kind = opt_crash_kind != NULL ? opt_crash_kind : "segv";
+  if (!g_strv_contains (crash_kinds, crash_kind))
+    return fl_cli_usage_error (context, _("unknown crash kind “%s” (segv, abort, exit, kill, "
+                                          "stuck or noise)"), crash_kind);
+  if (opt_trace != NULL && !fl_cli_check_writable (opt_trace, &error))
+    return fl_cli_usage_error (context, "--trace: %s", error->message);
 
   fl_compute_register_jobs ();
   size = opt_size > 0 ? (guint64) opt_size : fl_compute_kernel_default_size (kernel);
@@ -268,7 +278,13 @@ fl_cli_compute_main (int    argc,
     }
 
   workers = opt_workers > 0 ? (guint) opt_workers : g_get_num_processors ();
-  executor = fl_compute_executor_new (mode, workers, opt_strict);
+  /* Sequential: one job after another on one worker thread, rather than on this thread,
+   * whose main loop must stay free for Ctrl-C and SIGTERM (a job honours its cancellable
+   * inside the kernel), as `flags --mode sequential` does. */
+  if (mode == FL_COMPUTE_SEQUENTIAL)
+    executor = fl_thread_executor_new (1);
+  else
+    executor = fl_compute_executor_new (mode, workers, opt_strict);
   if (mode == FL_COMPUTE_PROCESSES
       && !fl_process_executor_wait_ready (FL_PROCESS_EXECUTOR (executor),
                                           10 * G_USEC_PER_SEC, &error))
@@ -331,7 +347,7 @@ fl_cli_compute_main (int    argc,
       status = FL_CLI_EXIT_FAILURE;
     }
   if (run.interrupted)
-    status = FL_CLI_EXIT_INTERRUPTED;
+    status = fl_cli_interrupted_status ();
   else if (run.failed > 0 || run.cancelled > 0)
     status = FL_CLI_EXIT_FAILURE;
 

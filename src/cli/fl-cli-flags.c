@@ -330,6 +330,8 @@ check_options (GOptionContext *context,
   if (!(options->timeout > 0 && options->timeout <= 3600))
     return fl_cli_usage_error (context, _("the timeout must be more than 0 and at most 3600 "
                                           "seconds"));
+  if (options->trace != NULL && !fl_cli_check_writable (options->trace, &error))
+    return fl_cli_usage_error (context, "--trace: %s", error->message);
   if (options->mode != NULL && !fl_flags_mode_from_string (options->mode, mode))
     return fl_cli_usage_error (context, _("unknown mode “%s” (sequential, threads, async or "
                                           "processes)"), options->mode);
@@ -480,6 +482,6 @@ fl_cli_flags_main (int    argc,
     fl_flag_server_stop (server);
   options_clear (&options);
   if (interrupt.interrupted)
-    return FL_CLI_EXIT_INTERRUPTED;
+    return fl_cli_interrupted_status ();
   return status;
 }

@@ -191,6 +191,6 @@ fl_cli_queue_main (int    argc,
     }
 
   if (state.interrupted)
-    return FL_CLI_EXIT_INTERRUPTED;
+    return fl_cli_interrupted_status ();
   return lost == 0 && stats.duplicates == 0 ? FL_CLI_EXIT_OK : FL_CLI_EXIT_FAILURE;
 }

@@ -94,6 +94,9 @@ fl_cli_serve_main (int    argc,
   else if (port < 0 || port > 65535)
     status = fl_cli_usage_error (context, _("the port must be between 0 and 65535, not %d"),
                                  port);
+  else if (address != NULL && !g_hostname_is_ip_address (address))
+    status = fl_cli_usage_error (context, _("--address must be an IP address such as 127.0.0.1, "
+                                            "not “%s”"), address);
   else if (preset_name != NULL && !fl_server_preset_from_string (preset_name, &preset))
     status = fl_cli_usage_error (context, _("unknown preset “%s” (LOCAL, DELAY or ERROR)"),
                                  preset_name);
@@ -121,18 +124,20 @@ fl_cli_serve_main (int    argc,
       return FL_CLI_EXIT_FAILURE;
     }
 
+  /* The handlers first: whoever reads the banner may send a signal at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  fl_cli_add_interrupt (on_interrupt, &state);
+
   base = fl_flag_server_dup_base_url (server);
   description = fl_fault_config_describe (config);
   g_print (_("Serving flags at %s (%s)\n"), base, description);
   g_print (_("Press Ctrl-C to stop.\n"));
   fflush (stdout);
-
-  loop = g_main_loop_new (NULL, FALSE);
-  state.loop = loop;
-  fl_cli_add_interrupt (on_interrupt, &state);
   g_main_loop_run (loop);
 
   fl_flag_server_stop (server);
   g_print (_("Stopped.\n"));
-  return FL_CLI_EXIT_OK;
+  /* Stopped by Ctrl-C or SIGTERM, its only way to end: 130 or 143, as a shell expects. */
+  return state.interrupted ? fl_cli_interrupted_status () : FL_CLI_EXIT_OK;
 }

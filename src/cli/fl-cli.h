@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 #define FL_CLI_EXIT_OK          0
 #define FL_CLI_EXIT_FAILURE     1
 #define FL_CLI_EXIT_USAGE       2
-#define FL_CLI_EXIT_INTERRUPTED 130
+#define FL_CLI_EXIT_INTERRUPTED 130   /* after SIGINT; fl_cli_interrupted_status() */
 
 /* Each subcommand parses its own options (argv[0] is the subcommand name) and returns the
  * process exit status. */
@@ -53,6 +53,9 @@ int  fl_cli_usage_error       (GOptionContext *context,
 void fl_cli_print_json_object (const char     *json);
 guint fl_cli_add_interrupt    (GSourceFunc     func,
                                gpointer        data);
+int  fl_cli_interrupted_status (void);
+gboolean fl_cli_check_writable (const char  *path,
+                                GError     **error);
 
 /* argparse's spellings: unique long prefixes, values attached to short options
  * (fl-cli-args.c) */
