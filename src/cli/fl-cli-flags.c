@@ -84,13 +84,6 @@ on_interrupt (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_codes (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 /* As flags2's expand_cc_args(): -e every pair AA..ZZ (it wins over -a, as there), -a the
  * book's country list, otherwise the arguments, where one letter stands for its 26 pairs;
  * sorted, then cut to @limit. */
@@ -101,59 +94,23 @@ expand_codes (char     **args,
               int        limit,
               GError   **error)
 {
-  g_autoptr(GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char **sorted = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  guint n;
+  g_auto(GStrv) codes = NULL;
 
   if (every)
-    {
-      for (char a = 'a'; a <= 'z'; a++)
-        for (char b = 'a'; b <= 'z'; b++)
-          g_hash_table_add (set, g_strdup_printf ("%c%c", a, b));
-    }
+    codes = fl_codes_every_pair ();
   else if (all)
     {
-      g_auto(GStrv) known = g_strsplit (book_country_codes, " ", -1);
+      g_autofree char *lower = g_ascii_strdown (book_country_codes, -1);
 
-      for (guint i = 0; known[i] != NULL; i++)
-        g_hash_table_add (set, g_ascii_strdown (known[i], -1));
+      codes = g_strsplit (lower, " ", -1);
     }
   else if (args == NULL || args[0] == NULL)
-    {
-      g_auto(GStrv) populous = fl_countries_list_populous ();
-
-      for (guint i = 0; populous[i] != NULL; i++)
-        g_hash_table_add (set, g_strdup (populous[i]));
-    }
+    codes = fl_countries_list_populous ();
   else
-    {
-      for (guint i = 0; args[i] != NULL; i++)
-        {
-          g_autofree char *cc = g_ascii_strdown (args[i], -1);
-          gsize len = strlen (cc);
-
-          if (len == 1 && g_ascii_islower (cc[0]))
-            {
-              for (char b = 'a'; b <= 'z'; b++)
-                g_hash_table_add (set, g_strdup_printf ("%c%c", cc[0], b));
-            }
-          else if (fl_country_code_is_valid (cc))
-            g_hash_table_add (set, g_steal_pointer (&cc));
-          else
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("“%s”: each CC argument must be A to Z or AA to ZZ"), args[i]);
-              return NULL;
-            }
-        }
-    }
-
-  sorted = (char **) g_hash_table_get_keys_as_array (set, &n);
-  qsort (sorted, n, sizeof (char *), compare_codes);
-  for (guint i = 0; i < n && i < (guint) limit; i++)
-    g_strv_builder_add (builder, sorted[i]);
-  return g_strv_builder_end (builder);
+    codes = fl_codes_expand ((const char * const *) args, error);
+  if (codes == NULL)
+    return NULL;
+  return fl_codes_sorted ((const char * const *) codes, (guint) MAX (limit, 0));
 }
 
 static void

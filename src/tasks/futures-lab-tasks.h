@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "fl-codes.h"
 #include "fl-countries.h"
 #include "fl-download.h"
 #include "fl-compute.h"
