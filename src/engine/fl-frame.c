@@ -228,7 +228,7 @@ fl_frame_reader_next (FlFrameReader  *reader,
                       GError        **error)
 {
   gsize available = fl_frame_reader_get_buffered (reader);
-  const guint8 *head = reader->buffer->data + reader->start;
+  const guint8 *head;
   guint32 be_size;
   gsize size;
   gboolean ok;
@@ -242,6 +242,8 @@ fl_frame_reader_next (FlFrameReader  *reader,
   if (available < FL_FRAME_HEADER_SIZE)
     return FALSE;
 
+  /* Only now: an empty buffer's data pointer may be NULL, and NULL + 0 is undefined. */
+  head = reader->buffer->data + reader->start;
   memcpy (&be_size, head, FL_FRAME_HEADER_SIZE);
   size = GUINT32_FROM_BE (be_size);
   if (size == 0 || size > reader->max_size)

@@ -5,7 +5,7 @@
  * One server for the whole run, on its own thread as the app and the CLI run it, with
  * every kind of fault but delays (errors, always-failing codes, drops, truncations). Each
  * input is written to a new connection, which is then half-closed; the server must answer
- * what it can and close the connection within a few seconds (HTTP/1.1 keep-alive ends at the
+ * what it can and close the connection within seconds (HTTP/1.1 keep-alive ends at the
  * client's end of file). A crash or a sanitizer report on the server's thread ends the run
  * like one on this thread.
  */
@@ -21,7 +21,8 @@
 
 #include "futures-lab-server.h"
 
-#define CLOSE_WITHIN_US (5 * G_USEC_PER_SEC)
+/* Generous: a loaded machine and the slow unwinder make a first request take seconds. */
+#define CLOSE_WITHIN_US (15 * G_USEC_PER_SEC)
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 int LLVMFuzzerInitialize (int *argc, char ***argv);
