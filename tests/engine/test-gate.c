@@ -320,7 +320,8 @@ test_open_gate (void)
   fl_executor_set_gate (executor, gate);
   fl_gate_step (gate);                /* open: a step does nothing */
   for (guint i = 0; i < 8; i++)
-    g_ptr_array_add (futures, fl_executor_submit (executor, "echo", NULL, NULL, NULL));
+    g_ptr_array_add (futures, fl_executor_submit (executor, "echo", g_variant_new ("(u)", i),
+                                                  NULL, NULL));
   fl_test_spin_until (all_done (futures), TIMEOUT_MS);
   g_assert_cmpuint (fl_gate_get_n_held (gate), ==, 0);
   fl_executor_shutdown (executor, TRUE, FALSE);
