@@ -36,6 +36,11 @@ typedef struct
   GtkTextBuffer *python_output;
   char          *python_status;
   char          *python_workdir;
+
+  /* pause/step of the current run: what the last step let through, for the status */
+  char          *gate_status;
+  gulong         passed_handler;
+  gulong         paused_handler;
 } FlPagePrivate;
 
 enum {
@@ -52,6 +57,7 @@ enum {
 enum {
   ERROR_SHOWN,
   PYTHON_CHANGED,
+  GATE_CHANGED,
   N_SIGNALS
 };
 
@@ -95,6 +101,8 @@ remove_workdir (FlPagePrivate *priv)
   g_clear_pointer (&priv->python_workdir, g_free);
 }
 
+static void unwatch_gate (FlPage *self);
+
 static void
 fl_page_dispose (GObject *object)
 {
@@ -102,6 +110,7 @@ fl_page_dispose (GObject *object)
   FlPagePrivate *priv = fl_page_get_instance_private (self);
 
   /* A page that goes away mid-run ends its worker processes too. */
+  unwatch_gate (self);
   if (priv->run != NULL)
     fl_run_abort (priv->run);
   g_clear_object (&priv->run);
@@ -128,6 +137,7 @@ fl_page_finalize (GObject *object)
   g_free (priv->icon_name);
   g_free (priv->source_file);
   g_free (priv->python_status);
+  g_free (priv->gate_status);
 
   G_OBJECT_CLASS (fl_page_parent_class)->finalize (object);
 }
@@ -248,6 +258,32 @@ stop_python_action (GtkWidget  *widget,
 }
 
 static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  FlPage *self = FL_PAGE (widget);
+  FlRun *run = fl_page_get_run (self);
+
+  if (run != NULL)
+    fl_run_set_paused (run, !fl_run_is_paused (run));
+}
+
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FlPage *self = FL_PAGE (widget);
+  FlRun *run = fl_page_get_run (self);
+
+  if (run != NULL && !fl_run_is_paused (run))
+    fl_run_set_paused (run, TRUE);       /* a step from a running run pauses it first */
+  else if (run != NULL)
+    fl_run_step (run);
+}
+
+static void
 fl_page_class_init (FlPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -298,6 +334,17 @@ fl_page_class_init (FlPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.stop-python", NULL, stop_python_action);
   gtk_widget_class_install_action (widget_class, "page.run", "s", run_action);
   gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "page.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "page.step", NULL, step_action);
+
+  /**
+   * FlPage::gate-changed:
+   *
+   * The current run was paused, resumed or stepped (see fl_page_get_gate_status()).
+   */
+  signals[GATE_CHANGED] = g_signal_new ("gate-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
 }
 
 static void
@@ -466,6 +513,74 @@ timeline_cursor_cb (FlTimeline *timeline,
     fl_futures_list_set_cursor (priv->list, fl_timeline_get_cursor (timeline));
 }
 
+
+static void
+set_gate_status (FlPage     *self,
+                 const char *status)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  if (g_strcmp0 (priv->gate_status, status) == 0)
+    return;
+  g_free (priv->gate_status);
+  priv->gate_status = g_strdup (status);
+  g_signal_emit (self, signals[GATE_CHANGED], 0);
+}
+
+static void
+gate_paused_cb (FlGate     *gate,
+                GParamSpec *pspec,
+                FlPage     *self)
+{
+  set_gate_status (self, fl_gate_is_paused (gate) ? _("Paused") : NULL);
+}
+
+static void
+gate_passed_cb (FlGate           *gate,
+                FlGateTransition  transition,
+                guint64           id,
+                const char       *label,
+                FlPage           *self)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *name = label != NULL ? g_strdup (label)
+                                        : g_strdup_printf ("#%" G_GUINT64_FORMAT, id);
+
+  if (!fl_gate_is_paused (gate))
+    return;
+  /* TRANSLATORS: the status after a step; %s is the future's label */
+  what = g_strdup_printf (transition == FL_GATE_START ? _("Paused · started %s")
+                                                      : _("Paused · finished %s"), name);
+  set_gate_status (self, what);
+}
+
+static void
+unwatch_gate (FlPage *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+  FlGate *gate = priv->run != NULL ? fl_run_get_gate (priv->run) : NULL;
+
+  if (gate != NULL)
+    {
+      g_clear_signal_handler (&priv->passed_handler, gate);
+      g_clear_signal_handler (&priv->paused_handler, gate);
+    }
+  set_gate_status (self, NULL);
+}
+
+static void
+watch_gate (FlPage *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+  FlGate *gate = priv->run != NULL ? fl_run_get_gate (priv->run) : NULL;
+
+  if (gate == NULL)
+    return;
+  priv->passed_handler = g_signal_connect (gate, "passed", G_CALLBACK (gate_passed_cb), self);
+  priv->paused_handler = g_signal_connect (gate, "notify::paused",
+                                           G_CALLBACK (gate_paused_cb), self);
+}
+
 /**
  * fl_page_bind_views:
  * @timeline: (nullable): the page's timeline
@@ -511,9 +626,27 @@ fl_page_set_run (FlPage *self,
     return;
   if (priv->run != NULL)
     fl_run_cancel (priv->run);
+  unwatch_gate (self);
   g_set_object (&priv->run, run);
+  watch_gate (self);
   show_run (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
+}
+
+/**
+ * fl_page_get_gate_status:
+ *
+ * Returns: (nullable): "Paused", or what the last step let through ("Paused · started
+ *   cn"), translated; %NULL while the current run is not paused
+ */
+const char *
+fl_page_get_gate_status (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  return priv->gate_status;
 }
 
 /**

@@ -72,6 +72,7 @@ FlRun              *fl_page_get_python_run  (FlPage        *self);
 FlPythonRun        *fl_page_get_python      (FlPage        *self);
 GtkTextBuffer      *fl_page_get_python_output (FlPage      *self);
 const char         *fl_page_get_python_status (FlPage      *self);
+const char         *fl_page_get_gate_status (FlPage      *self);
 FlFlagServer       *fl_page_get_server      (FlPage      *self);
 void                fl_page_set_server      (FlPage      *self,
                                              FlFlagServer *server);
