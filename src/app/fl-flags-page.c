@@ -56,6 +56,7 @@ struct _FlFlagsPage
   GPtrArray      *arrived;        /* FlFuture, done, not yet shown in the grid */
   guint           decode_tick;
   double          ideal;
+  char           *setting;        /* the server the run ran against, for the run chart */
   char           *output_dir;
   FlFlagsSummary  summary;
   gboolean        have_summary;
@@ -77,108 +78,40 @@ mode_title (const char *mode)
   return _("Async on the main loop");
 }
 
-static gint
-compare_codes (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char **) a, *(const char **) b);
-}
-
-static gboolean
-add_token (GPtrArray   *codes,
-           const char  *token,
-           GError     **error)
-{
-  g_autofree char *lower = g_ascii_strdown (token, -1);
-  gsize len = strlen (lower);
-
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_islower (lower[i]))
-      len = 0;
-  if (len == 1)
-    {
-      g_auto(GStrv) all = fl_countries_list_codes ();
-
-      for (guint i = 0; all[i] != NULL; i++)
-        if (all[i][0] == lower[0])
-          g_ptr_array_add (codes, g_strdup (all[i]));
-      return TRUE;
-    }
-  if (len == 2)
-    {
-      g_ptr_array_add (codes, g_steal_pointer (&lower));
-      return TRUE;
-    }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a country code: use two letters (CN) or one letter for every "
-                 "code that starts with it"), token);
-  return FALSE;
-}
-
 /* The codes of the next run, sorted, without duplicates, limited; or an error that says
  * what is wrong with the user's input. */
-static GPtrArray *
+static GStrv
 collect_codes (FlFlagsPage  *self,
                GError      **error)
 {
-  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
   guint limit = gtk_spin_button_get_value_as_int (self->limit_spin);
-  g_autoptr(GPtrArray) unique = NULL;
+  g_auto(GStrv) codes = NULL;
 
   switch (gtk_drop_down_get_selected (self->codes_dropdown))
     {
     case FL_FLAGS_CODES_ALL:
-      {
-        g_auto(GStrv) all = fl_countries_list_codes ();
-
-        for (guint i = 0; all[i] != NULL; i++)
-          g_ptr_array_add (codes, g_strdup (all[i]));
-      }
+      codes = fl_countries_list_codes ();
       break;
     case FL_FLAGS_CODES_PAIRS:
-      for (char a = 'a'; a <= 'z'; a++)
-        for (char b = 'a'; b <= 'z'; b++)
-          g_ptr_array_add (codes, g_strdup_printf ("%c%c", a, b));
+      codes = fl_codes_every_pair ();
       break;
     case FL_FLAGS_CODES_CUSTOM:
-      {
-        g_auto(GStrv) tokens = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (self->codes_entry)),
-                                               " ,;\t", -1);
-
-        for (guint i = 0; tokens[i] != NULL; i++)
-          if (tokens[i][0] != '\0' && !add_token (codes, tokens[i], error))
-            return NULL;
-        if (codes->len == 0)
-          {
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                 _("Type some country codes, e.g. “CN IN US”"));
-            return NULL;
-          }
-      }
+      codes = fl_codes_parse (gtk_editable_get_text (GTK_EDITABLE (self->codes_entry)), error);
+      if (codes == NULL)
+        return NULL;
+      if (codes[0] == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Type some country codes, e.g. “CN IN US”"));
+          return NULL;
+        }
       break;
     case FL_FLAGS_CODES_POPULOUS:
     default:
-      {
-        g_auto(GStrv) top = fl_countries_list_populous ();
-
-        for (guint i = 0; top[i] != NULL; i++)
-          g_ptr_array_add (codes, g_strdup (top[i]));
-      }
+      codes = fl_countries_list_populous ();
       break;
     }
-
-  g_ptr_array_sort (codes, compare_codes);
-  unique = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < codes->len; i++)
-    {
-      const char *cc = g_ptr_array_index (codes, i);
-
-      if (unique->len == 0 || strcmp (g_ptr_array_index (unique, unique->len - 1), cc) != 0)
-        g_ptr_array_add (unique, g_strdup (cc));
-    }
-  if (limit > 0 && unique->len > limit)
-    g_ptr_array_set_size (unique, limit);
-  return g_steal_pointer (&unique);
+  return fl_codes_sorted ((const char * const *) codes, limit);
 }
 
 /* The embedded server's settings chosen on the page (not for the base URL choice). */
@@ -246,6 +179,8 @@ prepare_server (FlFlagsPage  *self,
       base = g_strdup (text);
       while (g_str_has_suffix (base, "/"))
         base[strlen (base) - 1] = '\0';
+      g_free (self->setting);
+      self->setting = g_strdup (base);
       return g_steal_pointer (&base);
     }
 
@@ -264,6 +199,10 @@ prepare_server (FlFlagsPage  *self,
 
   fl_flag_server_set_fault_config (server, config);
   fl_flag_server_reset_stats (server);
+  g_free (self->setting);
+  /* TRANSLATORS: the embedded server's settings a run ran against, under its run chart bar */
+  self->setting = g_strdup_printf (_("delay %u–%u ms, %.0f%% errors"), config->delay_min_ms,
+                                   config->delay_max_ms, config->error_rate * 100);
   *mean_delay_s = (config->delay_min_ms + config->delay_max_ms) / 2000.0;
   return fl_flag_server_dup_base_url (server);
 }
@@ -426,7 +365,8 @@ run_completed_cb (FlRun       *run,
 
   title = g_strdup_printf ("%s ×%u (%u)", fl_run_get_mode_title (run),
                            fl_executor_get_max_workers (executor), n);
-  fl_run_chart_add (self->run_chart, fl_run_get_mode (run), title, s.elapsed, self->ideal);
+  fl_run_chart_add (self->run_chart, fl_run_get_mode (run), title, self->setting, s.elapsed,
+                    self->ideal, fl_run_was_cancelled (run) || s.cancelled > 0);
 }
 
 /* A 404 is FINISHED (the script counts it, it is not an error) but it is not a flag. */
@@ -453,7 +393,8 @@ fl_flags_page_start_run (FlPage      *page,
   guint workers = gtk_spin_button_get_value_as_int (self->workers_spin);
   guint timeout_ms = (guint) (gtk_spin_button_get_value (self->timeout_spin) * 1000);
   guint concurrency = g_str_equal (mode, "sequential") ? 1 : workers;
-  g_autoptr(GPtrArray) codes = NULL;
+  g_auto(GStrv) codes = NULL;
+  guint n_codes;
   g_autofree char *base = NULL;
   g_autoptr(FlRun) run = NULL;
   double mean_delay;
@@ -462,6 +403,7 @@ fl_flags_page_start_run (FlPage      *page,
   codes = collect_codes (self, error);
   if (codes == NULL)
     return FALSE;
+  n_codes = g_strv_length (codes);
   base = prepare_server (self, &mean_delay, error);
   if (base == NULL)
     return FALSE;
@@ -485,11 +427,11 @@ fl_flags_page_start_run (FlPage      *page,
   g_ptr_array_set_size (self->arrived, 0);
   fl_flag_grid_clear (self->flag_grid);
   self->have_summary = FALSE;
-  self->ideal = mean_delay > 0 ? ceil (codes->len / (double) concurrency) * mean_delay : 0;
+  self->ideal = mean_delay > 0 ? ceil (n_codes / (double) concurrency) * mean_delay : 0;
 
-  for (guint i = 0; i < codes->len; i++)
+  for (guint i = 0; i < n_codes; i++)
     {
-      const char *cc = g_ptr_array_index (codes, i);
+      const char *cc = codes[i];
       const FlCountry *country = fl_countries_lookup (cc);
       g_autofree char *label = NULL;
       FlFuture *future;
@@ -516,7 +458,7 @@ fl_flags_page_start_run (FlPage      *page,
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   {
     g_autofree char *text = g_strdup_printf (_("Downloading %u flags from %s — %s, %u at a time"),
-                                             codes->len, base, mode_title (mode), concurrency);
+                                             n_codes, base, mode_title (mode), concurrency);
 
     gtk_label_set_text (self->summary_label, text);
   }
@@ -626,6 +568,7 @@ fl_flags_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->arrived);
   g_free (self->output_dir);
+  g_free (self->setting);
 
   G_OBJECT_CLASS (fl_flags_page_parent_class)->finalize (object);
 }
@@ -638,7 +581,7 @@ fl_flags_page_python_args (FlPage     *page,
                            GError    **error)
 {
   FlFlagsPage *self = FL_FLAGS_PAGE (page);
-  g_autoptr(GPtrArray) codes = collect_codes (self, error);
+  g_auto(GStrv) codes = collect_codes (self, error);
   g_autofree char *base = NULL;
   double mean_delay;
 
@@ -653,8 +596,8 @@ fl_flags_page_python_args (FlPage     *page,
                                           gtk_spin_button_get_value_as_int (self->workers_spin)));
   g_ptr_array_add (argv, g_strdup_printf ("--timeout=%.3f",
                                           gtk_spin_button_get_value (self->timeout_spin)));
-  for (guint i = 0; i < codes->len; i++)
-    g_ptr_array_add (argv, g_strdup (g_ptr_array_index (codes, i)));
+  for (guint i = 0; codes[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (codes[i]));
   return TRUE;
 }
 

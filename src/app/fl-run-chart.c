@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-chart.h"
 #include "fl-run-chart.h"
 
 #define MAX_RUNS 8
@@ -17,46 +18,36 @@
 #define GAP      6.0
 #define LABEL_W  190.0
 
-typedef struct
-{
-  char   *mode;
-  char   *title;
-  double  elapsed;
-  double  ideal;
-} Entry;
-
 struct _FlRunChart
 {
   GtkWidget  parent_instance;
-  GArray    *entries;
+  GArray    *entries;     /* FlChartRun */
+  GArray    *labels;      /* FlChartLabel, where the last draw put its text */
 };
 
 G_DEFINE_FINAL_TYPE (FlRunChart, fl_run_chart, GTK_TYPE_WIDGET)
 
-static void
-entry_clear (gpointer data)
+/* Runs against different settings are not comparable at a glance: then each says its own. */
+static gboolean
+settings_differ (FlRunChart *self)
 {
-  Entry *e = data;
-
-  g_free (e->mode);
-  g_free (e->title);
+  for (guint i = 1; i < self->entries->len; i++)
+    if (g_strcmp0 (g_array_index (self->entries, FlChartRun, i).setting,
+                   g_array_index (self->entries, FlChartRun, 0).setting) != 0)
+      return TRUE;
+  return FALSE;
 }
 
-static void
-mode_color (const char *mode,
-            GdkRGBA    *c)
+static double
+row_height (FlRunChart *self)
 {
-  /* Okabe–Ito, one hue per mode */
-  if (g_str_equal (mode, "sequential"))
-    gdk_rgba_parse (c, "#E69F00");
-  else if (g_str_equal (mode, "threads"))
-    gdk_rgba_parse (c, "#0072B2");
-  else if (g_str_equal (mode, "async"))
-    gdk_rgba_parse (c, "#009E73");
-  else if (g_str_equal (mode, "processes"))
-    gdk_rgba_parse (c, "#CC79A7");
-  else
-    gdk_rgba_parse (c, "#999999");
+  return settings_differ (self) ? 2 * BAR_H : BAR_H;
+}
+
+static double
+header_height (FlRunChart *self)
+{
+  return settings_differ (self) ? BAR_H : 0;
 }
 
 static void
@@ -65,61 +56,60 @@ fl_run_chart_snapshot (GtkWidget   *widget,
 {
   FlRunChart *self = FL_RUN_CHART (widget);
   int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
-  double max = 0.001, plot_w = width - LABEL_W - 80;
-  GdkRGBA fg;
+  double max = 0.001, plot_w = width - LABEL_W - 110, row_h = row_height (self);
+  double y0 = header_height (self);
+  gboolean differ = settings_differ (self);
+  FlChartFrame frame;
   cairo_t *cr;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  fl_chart_frame_begin (&frame, widget, snapshot, self->labels);
+  cr = frame.cr;
   if (self->entries->len == 0)
     {
-      gdk_cairo_set_source_rgba (cr, &fg);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      pango_layout_set_text (layout, _("Finished runs appear here, one bar each, with the "
-                                       "ideal time marked."), -1);
-      cairo_move_to (cr, 0, 4);
-      pango_cairo_show_layout (cr, layout);
-      cairo_destroy (cr);
+      fl_chart_show_empty (&frame, _("Finished runs appear here, one bar each, with the "
+                                     "ideal time marked."));
+      fl_chart_frame_end (&frame);
       return;
+    }
+  if (differ)
+    {
+      fl_chart_set_fg (&frame, 0.7);
+      fl_chart_show_text (&frame, _("These runs had different server settings: compare "
+                                    "runs with the same ones."), 0, 2, 0, width, 1);
     }
 
   for (guint i = 0; i < self->entries->len; i++)
     {
-      Entry *e = &g_array_index (self->entries, Entry, i);
+      FlChartRun *e = &g_array_index (self->entries, FlChartRun, i);
 
       max = MAX (max, MAX (e->elapsed, e->ideal));
     }
 
   for (guint i = 0; i < self->entries->len; i++)
     {
-      Entry *e = &g_array_index (self->entries, Entry, i);
-      double y = i * (BAR_H + GAP);
+      FlChartRun *e = &g_array_index (self->entries, FlChartRun, i);
+      double y = y0 + i * (row_h + GAP);
       double w = MAX (2, e->elapsed / max * plot_w);
-      g_autofree char *value = g_strdup_printf (_("%.2f s"), e->elapsed);
+      g_autofree char *value = e->cancelled ? g_strdup_printf (_("%.2f s, cancelled"),
+                                                               e->elapsed)
+                                            : g_strdup_printf (_("%.2f s"), e->elapsed);
+      g_autofree char *title = differ && e->setting != NULL
+                               ? g_strdup_printf ("%s\n%s", e->title, e->setting)
+                               : g_strdup (e->title);
       GdkRGBA c;
 
-      gdk_cairo_set_source_rgba (cr, &fg);
-      pango_layout_set_text (layout, e->title, -1);
-      pango_layout_set_width (layout, (LABEL_W - 10) * PANGO_SCALE);
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      cairo_move_to (cr, 0, y + 3);
-      pango_cairo_show_layout (cr, layout);
-      pango_layout_set_width (layout, -1);
+      fl_chart_set_fg (&frame, 1);
+      fl_chart_show_text (&frame, title, 0, y + 3, 0, LABEL_W - 10, differ ? 2 : 1);
 
-      mode_color (e->mode, &c);
-      gdk_cairo_set_source_rgba (cr, &c);
-      cairo_rectangle (cr, LABEL_W, y, w, BAR_H);
-      cairo_fill (cr);
-
-      gdk_cairo_set_source_rgba (cr, &fg);
-      pango_layout_set_text (layout, value, -1);
-      cairo_move_to (cr, LABEL_W + w + 6, y + 3);
-      pango_cairo_show_layout (cr, layout);
+      fl_chart_mode_color (e->mode, &c);
+      if (e->cancelled)
+        fl_chart_hatch (&frame, &c, LABEL_W, y, w, BAR_H);
+      else
+        {
+          gdk_cairo_set_source_rgba (cr, &c);
+          cairo_rectangle (cr, LABEL_W, y, w, BAR_H);
+          cairo_fill (cr);
+        }
 
       if (e->ideal > 0)
         {
@@ -136,8 +126,12 @@ fl_run_chart_snapshot (GtkWidget   *widget,
           cairo_line_to (cr, x, y + BAR_H + 2);
           cairo_stroke (cr);
         }
+
+      fl_chart_set_fg (&frame, 1);
+      fl_chart_show_text (&frame, value, LABEL_W + MAX (w, e->ideal / max * plot_w) + 6,
+                          y + 3, 0, -1, 1);
     }
-  cairo_destroy (cr);
+  fl_chart_frame_end (&frame);
 }
 
 static void
@@ -157,13 +151,15 @@ fl_run_chart_measure (GtkWidget      *widget,
       *natural = LABEL_W + 500;
     }
   else
-    *minimum = *natural = MAX (1, self->entries->len) * (BAR_H + GAP);
+    *minimum = *natural = header_height (self)
+                          + MAX (1, self->entries->len) * (row_height (self) + GAP);
 }
 
 static void
 fl_run_chart_finalize (GObject *object)
 {
   g_array_unref (FL_RUN_CHART (object)->entries);
+  g_array_unref (FL_RUN_CHART (object)->labels);
   G_OBJECT_CLASS (fl_run_chart_parent_class)->finalize (object);
 }
 
@@ -179,8 +175,8 @@ fl_run_chart_class_init (FlRunChartClass *klass)
 static void
 fl_run_chart_init (FlRunChart *self)
 {
-  self->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  g_array_set_clear_func (self->entries, entry_clear);
+  self->entries = fl_chart_runs_new ();
+  self->labels = fl_chart_labels_new ();
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                _("Elapsed time per run; the black-and-white tick marks the "
                                  "ideal time for that mode"));
@@ -194,7 +190,9 @@ fl_run_chart_new (void)
 
 /**
  * fl_run_chart_add:
+ * @setting: what the run ran against ("server delay 150 ms, no errors"), or %NULL
  * @ideal_s: where theory says the run could end, or 0 for no mark
+ * @cancelled: the run was stopped before all its work was done (drawn hatched)
  *
  * Adds a finished run; the oldest drops off after eight.
  */
@@ -202,16 +200,17 @@ void
 fl_run_chart_add (FlRunChart *self,
                   const char *mode,
                   const char *title,
+                  const char *setting,
                   double      elapsed_s,
-                  double      ideal_s)
+                  double      ideal_s,
+                  gboolean    cancelled)
 {
-  Entry e = { g_strdup (mode), g_strdup (title), elapsed_s, ideal_s };
+  FlChartRun e = { (char *) mode, (char *) title, NULL, (char *) setting, elapsed_s, ideal_s,
+                   !cancelled, cancelled };
 
   g_return_if_fail (FL_IS_RUN_CHART (self));
 
-  if (self->entries->len == MAX_RUNS)
-    g_array_remove_index (self->entries, 0);
-  g_array_append_val (self->entries, e);
+  fl_chart_runs_push (self->entries, MAX_RUNS, &e);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -226,4 +225,18 @@ guint
 fl_run_chart_get_n_runs (FlRunChart *self)
 {
   return self->entries->len;
+}
+
+/**
+ * fl_run_chart_get_labels:
+ * @n_labels: (out): how many
+ *
+ * Returns: (transfer none): where the last draw put each piece of text
+ */
+const FlChartLabel *
+fl_run_chart_get_labels (FlRunChart *self,
+                         guint      *n_labels)
+{
+  *n_labels = self->labels->len;
+  return (const FlChartLabel *) self->labels->data;
 }

@@ -12,62 +12,27 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "fl-chart.h"
 #include "fl-speedup-chart.h"
 
 #define MAX_RUNS 10
 #define GUTTER   64.0
-#define TOP      34.0
-#define BOTTOM   56.0
-
-typedef struct
-{
-  char     *mode;
-  char     *title;
-  char     *workload;
-  double    elapsed;
-  guint     ideal;
-  gboolean  complete;
-} Entry;
+#define SLOT_W   92.0   /* the room a bar's labels want before they wrap */
 
 struct _FlSpeedupChart
 {
   GtkWidget   parent_instance;
-  GArray     *entries;     /* Entry */
+  GArray     *entries;     /* FlChartRun, ideal = min(jobs, cores) */
   GHashTable *baselines;   /* workload -> double* seconds of its latest sequential run */
+  GArray     *labels;      /* FlChartLabel, where the last draw put its text */
+  double      ideal_y;
 };
 
 G_DEFINE_FINAL_TYPE (FlSpeedupChart, fl_speedup_chart, GTK_TYPE_WIDGET)
 
-static void
-entry_clear (gpointer data)
-{
-  Entry *e = data;
-
-  g_free (e->mode);
-  g_free (e->title);
-  g_free (e->workload);
-}
-
-static void
-mode_color (const char *mode,
-            GdkRGBA    *c)
-{
-  /* Okabe–Ito, as the run charts of the other pages */
-  if (g_str_equal (mode, "main-loop"))
-    gdk_rgba_parse (c, "#E69F00");
-  else if (g_str_equal (mode, "threads"))
-    gdk_rgba_parse (c, "#0072B2");
-  else if (g_str_equal (mode, "gil"))
-    gdk_rgba_parse (c, "#56B4E9");
-  else if (g_str_equal (mode, "processes"))
-    gdk_rgba_parse (c, "#CC79A7");
-  else
-    gdk_rgba_parse (c, "#999999");
-}
-
 static double
-speedup_of (FlSpeedupChart *self,
-            Entry          *e)
+speedup_of (FlSpeedupChart   *self,
+            const FlChartRun *e)
 {
   double *base = g_hash_table_lookup (self->baselines, e->workload);
 
@@ -76,20 +41,23 @@ speedup_of (FlSpeedupChart *self,
   return *base / e->elapsed;
 }
 
+/* The value above a bar, kept off the ideal line: a label the line would cross sits just
+ * above it instead. */
 static void
-show_text (cairo_t     *cr,
-           PangoLayout *layout,
-           const char  *text,
-           double       x,
-           double       y,
-           double       align)   /* 0 left, 0.5 centre, 1 right of x */
+show_value (FlChartFrame *frame,
+            const char   *text,
+            double        cx,
+            double        top,
+            double        ideal_y,
+            int           width)
 {
-  int w, h;
+  graphene_rect_t box = fl_chart_measure_text (frame, text, cx, 0, 0.5, width, 2);
+  double y = top - box.size.height - 4;
 
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - w * align, y);
-  pango_cairo_show_layout (cr, layout);
+  if (y - 3 <= ideal_y && ideal_y <= y + box.size.height + 3)
+    y = ideal_y - box.size.height - 5;
+  fl_chart_set_fg (frame, 1);
+  fl_chart_show_text (frame, text, cx, y, 0.5, width, 2);
 }
 
 static void
@@ -99,40 +67,87 @@ fl_speedup_chart_snapshot (GtkWidget   *widget,
   FlSpeedupChart *self = FL_SPEEDUP_CHART (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
-  double plot_w = width - GUTTER - 8, plot_h = height - TOP - BOTTOM;
-  double ymax = 2, slot, bar_w, base_y = TOP + plot_h;
+  double plot_w = width - GUTTER - 8, plot_h, top, bottom = 0, base_y;
+  double ymax = 2, slot, bar_w;
   guint ideal = 1;
   gboolean any_missing = FALSE;
-  GdkRGBA fg;
+  g_autofree char *ideal_label = NULL;
+  graphene_rect_t legend;
+  FlChartFrame frame;
   cairo_t *cr;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gdk_cairo_set_source_rgba (cr, &fg);
-  if (self->entries->len == 0 || plot_h < 20)
+  fl_chart_frame_begin (&frame, widget, snapshot, self->labels);
+  cr = frame.cr;
+  self->ideal_y = -1;
+  if (self->entries->len == 0 || height < 120)
     {
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      show_text (cr, layout, _("Finished runs appear here: one bar per run, its speed-up over "
-                               "the sequential run on the main loop, with the ideal "
-                               "min(jobs, cores) marked."), 0, 4, 0);
-      cairo_destroy (cr);
+      fl_chart_show_empty (&frame, _("Finished runs appear here: one bar per run, its "
+                                     "speed-up over the sequential run on the main loop, with "
+                                     "the ideal min(jobs, cores) marked."));
+      fl_chart_frame_end (&frame);
       return;
     }
 
   for (guint i = 0; i < self->entries->len; i++)
     {
-      Entry *e = &g_array_index (self->entries, Entry, i);
+      FlChartRun *e = &g_array_index (self->entries, FlChartRun, i);
       double s = speedup_of (self, e);
 
       ymax = MAX (ymax, s);
       any_missing |= s < 0 && e->complete;
     }
-  ideal = g_array_index (self->entries, Entry, self->entries->len - 1).ideal;
+  ideal = (guint) g_array_index (self->entries, FlChartRun, self->entries->len - 1).ideal;
   ymax = ceil (MAX (ymax, ideal) * 1.15 + 0.01);
+  slot = plot_w / MAX (self->entries->len, 4);
+  bar_w = MIN (96, slot * 0.7);
+
+  /* the header: the ideal line's legend, then the note on runs without a baseline */
+  ideal_label = g_strdup_printf (_("ideal ×%u = min(jobs, cores)"), ideal);
+  cairo_set_source_rgb (cr, 0.835, 0.369, 0.0);
+  legend = fl_chart_show_text (&frame, ideal_label, width - 8, 2, 1, width - 48, 2);
+  {
+    double dash[] = { 8, 5 };
+    double y = legend.origin.y + legend.size.height / 2;
+
+    cairo_set_line_width (cr, 2.5);
+    cairo_set_dash (cr, dash, 2, 0);
+    cairo_move_to (cr, legend.origin.x - 34, y);
+    cairo_line_to (cr, legend.origin.x - 6, y);
+    cairo_stroke (cr);
+    cairo_set_dash (cr, NULL, 0, 0);
+  }
+  top = legend.origin.y + legend.size.height + 4;
+  if (any_missing)
+    {
+      graphene_rect_t note;
+
+      fl_chart_set_fg (&frame, 0.7);
+      note = fl_chart_show_text (&frame, _("×? — no sequential time for this workload yet: run "
+                                           "it once on the main loop."), 0, top, 0, width, 2);
+      top = note.origin.y + note.size.height + 4;
+    }
+  top += 24;   /* room for the tallest bar's value */
+
+  /* the room the titles and times below the bars want: narrow slots take a smaller font
+   * and more lines rather than cutting a title */
+  frame.scale = slot < SLOT_W ? PANGO_SCALE_SMALL : 1;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      FlChartRun *e = &g_array_index (self->entries, FlChartRun, i);
+      graphene_rect_t box = fl_chart_measure_text (&frame, e->title, 0, 0, 0.5,
+                                                   (int) slot - 4, 4);
+
+      bottom = MAX (bottom, box.size.height);
+    }
+  frame.scale = 1;
+  bottom += 6 + 22 + 4;
+  plot_h = height - top - bottom;
+  base_y = top + plot_h;
+  if (plot_h < 20)
+    {
+      fl_chart_frame_end (&frame);
+      return;
+    }
 
   /* axis and grid: x0 … xymax */
   for (int t = 0; t <= (int) ymax; t++)
@@ -140,64 +155,21 @@ fl_speedup_chart_snapshot (GtkWidget   *widget,
       double y = base_y - t / ymax * plot_h;
       g_autofree char *label = g_strdup_printf (_("×%d"), t);
 
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, t == 0 ? 0.6 : 0.12);
+      fl_chart_set_fg (&frame, t == 0 ? 0.6 : 0.12);
       cairo_rectangle (cr, GUTTER, floor (y), plot_w, 1);
       cairo_fill (cr);
-      gdk_cairo_set_source_rgba (cr, &fg);
-      show_text (cr, layout, label, GUTTER - 10, y - 10, 1);
+      fl_chart_set_fg (&frame, 1);
+      frame.axis = TRUE;
+      fl_chart_show_text (&frame, label, GUTTER - 10, y - 10, 1, -1, 1);
+      frame.axis = FALSE;
     }
 
-  slot = plot_w / MAX (self->entries->len, 4);
-  bar_w = MIN (96, slot * 0.7);
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *e = &g_array_index (self->entries, Entry, i);
-      double s = speedup_of (self, e);
-      double cx = GUTTER + slot * (i + 0.5);
-      g_autofree char *value = NULL;
-      g_autofree char *time = g_strdup_printf (_("%.2f s"), e->elapsed);
-      GdkRGBA c;
-
-      mode_color (e->mode, &c);
-      if (s >= 0)
-        {
-          double h = s / ymax * plot_h;
-
-          gdk_cairo_set_source_rgba (cr, &c);
-          cairo_rectangle (cr, cx - bar_w / 2, base_y - h, bar_w, h);
-          cairo_fill (cr);
-          value = g_strdup_printf (_("×%.2f"), s);
-          gdk_cairo_set_source_rgba (cr, &fg);
-          show_text (cr, layout, value, cx, base_y - h - 22, 0.5);
-        }
-      else
-        {
-          /* No sequential time for this workload (or the run did not complete). */
-          cairo_set_line_width (cr, 2);
-          gdk_cairo_set_source_rgba (cr, &c);
-          cairo_rectangle (cr, cx - bar_w / 2 + 1, base_y - plot_h * 0.3, bar_w - 2,
-                           plot_h * 0.3);
-          cairo_stroke (cr);
-          gdk_cairo_set_source_rgba (cr, &fg);
-          show_text (cr, layout, e->complete ? _("×?") : _("incomplete"), cx,
-                     base_y - plot_h * 0.3 - 22, 0.5);
-        }
-
-      gdk_cairo_set_source_rgba (cr, &fg);
-      pango_layout_set_width (layout, (int) (slot - 4) * PANGO_SCALE);
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      show_text (cr, layout, e->title, cx, base_y + 6, 0.5);
-      pango_layout_set_width (layout, -1);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-      show_text (cr, layout, time, cx, base_y + 28, 0.5);
-    }
-
-  /* the ideal line, dashed, over the bars */
+  /* the ideal line, dashed, under the bars' labels */
   {
     double y = base_y - ideal / ymax * plot_h;
     double dash[] = { 8, 5 };
-    g_autofree char *label = g_strdup_printf (_("ideal ×%u = min(jobs, cores)"), ideal);
 
+    self->ideal_y = y;
     cairo_set_source_rgb (cr, 0.835, 0.369, 0.0);
     cairo_set_line_width (cr, 2.5);
     cairo_set_dash (cr, dash, 2, 0);
@@ -205,16 +177,46 @@ fl_speedup_chart_snapshot (GtkWidget   *widget,
     cairo_line_to (cr, GUTTER + plot_w, y);
     cairo_stroke (cr);
     cairo_set_dash (cr, NULL, 0, 0);
-    show_text (cr, layout, label, GUTTER + plot_w, y - 24, 1);
   }
 
-  if (any_missing)
+  for (guint i = 0; i < self->entries->len; i++)
     {
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-      show_text (cr, layout, _("×? — no sequential time for this workload yet: run it once "
-                               "on the main loop."), GUTTER, 4, 0);
+      FlChartRun *e = &g_array_index (self->entries, FlChartRun, i);
+      double s = speedup_of (self, e);
+      double cx = GUTTER + slot * (i + 0.5);
+      g_autofree char *time = g_strdup_printf (_("%.2f s"), e->elapsed);
+      graphene_rect_t title;
+      GdkRGBA c;
+
+      fl_chart_mode_color (e->mode, &c);
+      if (s >= 0)
+        {
+          double h = s / ymax * plot_h;
+          g_autofree char *value = g_strdup_printf (_("×%.2f"), s);
+
+          gdk_cairo_set_source_rgba (cr, &c);
+          cairo_rectangle (cr, cx - bar_w / 2, base_y - h, bar_w, h);
+          cairo_fill (cr);
+          show_value (&frame, value, cx, base_y - h, self->ideal_y, (int) slot - 4);
+        }
+      else
+        {
+          /* No sequential time for this workload, or the run did not complete. */
+          fl_chart_hatch (&frame, &c, cx - bar_w / 2, base_y - plot_h * 0.3, bar_w,
+                          plot_h * 0.3);
+          show_value (&frame, e->complete ? _("×?") : _("incomplete"), cx,
+                      base_y - plot_h * 0.3, self->ideal_y, (int) slot - 4);
+        }
+
+      fl_chart_set_fg (&frame, 1);
+      frame.scale = slot < SLOT_W ? PANGO_SCALE_SMALL : 1;
+      title = fl_chart_show_text (&frame, e->title, cx, base_y + 6, 0.5, (int) slot - 4, 4);
+      fl_chart_set_fg (&frame, 0.7);
+      fl_chart_show_text (&frame, time, cx, title.origin.y + title.size.height + 2, 0.5,
+                          (int) slot - 4, 1);
+      frame.scale = 1;
     }
-  cairo_destroy (cr);
+  fl_chart_frame_end (&frame);
 }
 
 static void
@@ -226,13 +228,15 @@ fl_speedup_chart_measure (GtkWidget      *widget,
                           int            *minimum_baseline,
                           int            *natural_baseline)
 {
+  FlSpeedupChart *self = FL_SPEEDUP_CHART (widget);
+
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 360;
-      *natural = 420;
+      *natural = MAX (420, GUTTER + 8 + SLOT_W * self->entries->len);
     }
   else
-    *minimum = *natural = 260;
+    *minimum = *natural = 280;
 }
 
 static void
@@ -241,6 +245,7 @@ fl_speedup_chart_finalize (GObject *object)
   FlSpeedupChart *self = FL_SPEEDUP_CHART (object);
 
   g_array_unref (self->entries);
+  g_array_unref (self->labels);
   g_hash_table_unref (self->baselines);
   G_OBJECT_CLASS (fl_speedup_chart_parent_class)->finalize (object);
 }
@@ -257,8 +262,8 @@ fl_speedup_chart_class_init (FlSpeedupChartClass *klass)
 static void
 fl_speedup_chart_init (FlSpeedupChart *self)
 {
-  self->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  g_array_set_clear_func (self->entries, entry_clear);
+  self->entries = fl_chart_runs_new ();
+  self->labels = fl_chart_labels_new ();
   self->baselines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                _("Speed-up = sequential time ÷ the run’s time, for the same "
@@ -291,18 +296,16 @@ fl_speedup_chart_add (FlSpeedupChart *self,
                       double          elapsed_s,
                       guint           ideal)
 {
-  Entry e = { g_strdup (mode), g_strdup (title), g_strdup (workload), elapsed_s, ideal,
-              complete };
+  FlChartRun e = { (char *) mode, (char *) title, (char *) workload, NULL, elapsed_s, ideal,
+                   complete, !complete };
 
   g_return_if_fail (FL_IS_SPEEDUP_CHART (self));
 
   if (sequential && complete && elapsed_s > 0)
     g_hash_table_insert (self->baselines, g_strdup (workload), g_memdup2 (&elapsed_s,
                                                                           sizeof elapsed_s));
-  if (self->entries->len == MAX_RUNS)
-    g_array_remove_index (self->entries, 0);
-  g_array_append_val (self->entries, e);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  fl_chart_runs_push (self->entries, MAX_RUNS, &e);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 void
@@ -330,5 +333,26 @@ fl_speedup_chart_get_speedup (FlSpeedupChart *self,
 {
   g_return_val_if_fail (index < self->entries->len, -1);
 
-  return speedup_of (self, &g_array_index (self->entries, Entry, index));
+  return speedup_of (self, &g_array_index (self->entries, FlChartRun, index));
+}
+
+/**
+ * fl_speedup_chart_get_labels:
+ * @n_labels: (out): how many
+ *
+ * Returns: (transfer none): where the last draw put each piece of text
+ */
+const FlChartLabel *
+fl_speedup_chart_get_labels (FlSpeedupChart *self,
+                             guint          *n_labels)
+{
+  *n_labels = self->labels->len;
+  return (const FlChartLabel *) self->labels->data;
+}
+
+/* Returns: the ideal line's y on the last draw, or -1 */
+double
+fl_speedup_chart_get_ideal_y (FlSpeedupChart *self)
+{
+  return self->ideal_y;
 }

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "fl-chart.h"
+
 G_BEGIN_DECLS
 
 #define FL_TYPE_SPEEDUP_CHART (fl_speedup_chart_get_type ())
@@ -24,5 +26,8 @@ void       fl_speedup_chart_clear        (FlSpeedupChart *self);
 guint      fl_speedup_chart_get_n_runs   (FlSpeedupChart *self);
 double     fl_speedup_chart_get_speedup  (FlSpeedupChart *self,
                                           guint           index);
+const FlChartLabel *fl_speedup_chart_get_labels (FlSpeedupChart *self,
+                                          guint          *n_labels);
+double     fl_speedup_chart_get_ideal_y  (FlSpeedupChart *self);
 
 G_END_DECLS
