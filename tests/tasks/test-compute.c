@@ -394,11 +394,12 @@ test_gil_serialises_cpu (void)
 
   g_assert_cmpint (fl_future_get_state (a), ==, FL_FUTURE_FINISHED);
   g_assert_cmpint (fl_future_get_state (b), ==, FL_FUTURE_FINISHED);
-  /* Taking turns: the second started long before the first finished. */
+  /* Taking turns: the second was in progress before the first finished. (How long they
+   * overlapped depends on when the machine let the second thread start: on a busy machine
+   * it can be late, so only the order is a claim.) */
   overlap = MIN (fl_future_get_finished_time (a), fl_future_get_finished_time (b))
             - MAX (fl_future_get_started_time (a), fl_future_get_started_time (b));
-  g_assert_cmpint (overlap, >, (fl_future_get_finished_time (a)
-                                - fl_future_get_started_time (a)) / 2);
+  g_assert_cmpint (overlap, >, 0);
   /* One CPU at a time (with room for the main loop and the hand-overs). */
   g_assert_cmpint (cpu, <, wall * 13 / 10);
   fl_executor_shutdown (executor, TRUE, FALSE);
