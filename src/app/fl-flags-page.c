@@ -57,6 +57,7 @@ struct _FlFlagsPage
   guint           decode_tick;
   double          ideal;
   char           *setting;        /* the server the run ran against, for the run chart */
+  FlExecutor     *pool;           /* the warm process pool, kept from run to run */
   char           *output_dir;
   FlFlagsSummary  summary;
   gboolean        have_summary;
@@ -215,9 +216,28 @@ make_executor (const char *mode,
     return fl_thread_executor_new (1);
   if (g_str_equal (mode, "threads"))
     return fl_thread_executor_new (workers);
-  if (g_str_equal (mode, "processes"))
-    return fl_process_executor_new (workers);
   return fl_loop_executor_new (NULL, workers);
+}
+
+/* A process run borrows the page's warm pool: its workers were spawned once (each by its
+ * lane's thread, never by the main loop) and wait for the next run, so a run starts at
+ * once and the window never waits for 20 fork()s. A pool of another size, or one that
+ * broke, is replaced; the old one closes its idle workers in the background. */
+static FlRun *
+make_process_run (FlFlagsPage *self,
+                  const char  *mode,
+                  guint        workers)
+{
+  if (self->pool != NULL
+      && ((guint) fl_executor_get_max_workers (self->pool) != workers
+          || fl_process_executor_is_broken (FL_PROCESS_EXECUTOR (self->pool))))
+    {
+      fl_executor_shutdown (self->pool, FALSE, TRUE);
+      g_clear_object (&self->pool);
+    }
+  if (self->pool == NULL)
+    self->pool = fl_process_executor_new (workers);
+  return fl_run_new_borrowed (mode, mode_title (mode), self->pool);
 }
 
 static void
@@ -417,7 +437,10 @@ fl_flags_page_start_run (FlPage      *page,
     }
 
   fl_download_session_prepare (concurrency);
-  run = fl_run_new (mode, mode_title (mode), make_executor (mode, concurrency));
+  if (g_str_equal (mode, "processes"))
+    run = make_process_run (self, mode, concurrency);
+  else
+    run = fl_run_new (mode, mode_title (mode), make_executor (mode, concurrency));
   fl_run_set_outcome_func (run, download_outcome, NULL);
   fl_trace_set_metadata (fl_run_get_trace (run), "base-url", base);
   fl_page_set_run (page, run);
@@ -547,15 +570,14 @@ static void
 fl_flags_page_dispose (GObject *object)
 {
   FlFlagsPage *self = FL_FLAGS_PAGE (object);
-  FlRun *run = fl_page_get_run (FL_PAGE (self));
 
   if (self->decode_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->decode_tick);
   self->decode_tick = 0;
-  /* Quitting mid-run: no worker process outlives the page. */
-  if (run != NULL && !fl_run_is_complete (run)
-      && FL_IS_PROCESS_EXECUTOR (fl_run_get_executor (run)))
-    fl_process_executor_terminate (FL_PROCESS_EXECUTOR (fl_run_get_executor (run)));
+  /* Quitting, mid-run or not: no worker process outlives the page. */
+  if (self->pool != NULL)
+    fl_process_executor_terminate (FL_PROCESS_EXECUTOR (self->pool));
+  g_clear_object (&self->pool);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_FLAGS_PAGE);
 
   G_OBJECT_CLASS (fl_flags_page_parent_class)->dispose (object);
@@ -757,4 +779,16 @@ guint
 fl_flags_page_get_seed (FlFlagsPage *self)
 {
   return gtk_spin_button_get_value_as_int (self->seed_spin);
+}
+
+/**
+ * fl_flags_page_get_process_pool:
+ *
+ * Returns: (transfer none) (nullable): the warm process pool process runs borrow
+ */
+FlExecutor *
+fl_flags_page_get_process_pool (FlFlagsPage *self)
+{
+  g_return_val_if_fail (FL_IS_FLAGS_PAGE (self), NULL);
+  return self->pool;
 }

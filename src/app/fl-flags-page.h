@@ -68,4 +68,6 @@ gboolean    fl_flags_page_get_server_delay (FlFlagsPage      *self,
                                             double           *max_s);
 guint       fl_flags_page_get_seed       (FlFlagsPage        *self);
 
+FlExecutor   *fl_flags_page_get_process_pool (FlFlagsPage *self);
+
 G_END_DECLS
