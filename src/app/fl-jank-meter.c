@@ -269,7 +269,7 @@ changed_cb (FlJankMeter *self)
 {
   gint64 now = g_get_monotonic_time ();
   FlLoopStall stall;
-  gboolean handler_stall;
+  gboolean new_stall;
   gboolean visible;
 
   if (self->monitor == NULL)
@@ -277,13 +277,12 @@ changed_cb (FlJankMeter *self)
   /* The monitor reports at most every 100 ms, at once after a stall. Wake for a bar worth
    * seeing (a frame late or worse), but not for one that our own redraw just made: on a
    * busy machine each redraw can be late, and the meter would keep itself awake. A stall
-   * the handler caused always counts. */
-  handler_stall = fl_loop_monitor_get_worst_stall (self->monitor, self->seen_until, G_MAXINT64,
-                                                   &stall)
-                  && stall.cause == FL_STALL_HANDLER;
+   * (100 ms or more, whatever its cause) always counts. */
+  new_stall = fl_loop_monitor_get_worst_stall (self->monitor, self->seen_until, G_MAXINT64,
+                                                   &stall);
   visible = span_has_visible (self, self->seen_until);
   self->seen_until = now;
-  if (handler_stall || (visible && now - self->last_own >= OWN_US))
+  if (new_stall || (visible && now - self->last_own >= OWN_US))
     {
       self->awake_until = now + SPAN_US;
       if (gtk_widget_get_mapped (GTK_WIDGET (self)))
