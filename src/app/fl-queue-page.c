@@ -49,6 +49,7 @@ struct _FlQueuePage
   GtkLevelBar    *put_level;
   GtkLevelBar    *get_level;
   GtkLabel       *status_label;
+  GtkButton      *stop_button;
   GtkLabel       *verdict_label;
   GtkListBox     *history;
   FlTimeline     *timeline;
@@ -103,6 +104,11 @@ set_shape_sensitive (FlQueuePage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->consumers_spin), sensitive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->items_spin), sensitive);
   gtk_widget_set_sensitive (GTK_WIDGET (self->capacity_scale), sensitive);
+  /* Stop is red only while there is something to stop. */
+  if (sensitive)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stop_button), "destructive-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->stop_button), "destructive-action");
 }
 
 /* ------------------------------------------------------------------ drawing */
@@ -134,6 +140,27 @@ draw_text (GtkWidget  *widget,
   g_object_unref (layout);
 }
 
+/* The room beside the tube: the widest of the texts drawn there, in this language. */
+static double
+side_width (GtkWidget *widget)
+{
+  const char *texts[] = { _("blocked: no room"), _("put() →"), _("blocked: nothing to take"),
+                          _("→ get()") };
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
+  int widest = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      int tw, th;
+
+      pango_layout_set_text (layout, texts[i], -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      widest = MAX (widest, tw);
+    }
+  g_object_unref (layout);
+  return MAX (150, widest + 28);
+}
+
 /* The queue as a tube of slots, and under it the fill level over the last 30 s. */
 static void
 draw_fill (GtkDrawingArea *area,
@@ -147,7 +174,8 @@ draw_fill (GtkDrawingArea *area,
   guint capacity = self->pipeline != NULL ? fl_pipeline_get_capacity (self->pipeline)
                                           : (guint) gtk_range_get_value (GTK_RANGE (self->capacity_scale));
   guint length = self->pipeline != NULL ? self->stats.queue_length : 0;
-  double side = 150, tube_x = side, tube_w = width - 2 * side, tube_y = 8, tube_h = 54;
+  double side = side_width (GTK_WIDGET (area)), tube_x = side, tube_w = width - 2 * side;
+  double tube_y = 8, tube_h = 54;
   double hist_y = tube_y + tube_h + 22, hist_h = height - hist_y - 4;
   gboolean full = self->pipeline != NULL && length >= capacity;
   gboolean empty = self->pipeline != NULL && length == 0 && is_running (self);
@@ -624,6 +652,7 @@ fl_queue_page_class_init (FlQueuePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/FuturesLab/fl-queue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlQueuePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlQueuePage, stop_button);
   gtk_widget_class_bind_template_child (widget_class, FlQueuePage, producers_spin);
   gtk_widget_class_bind_template_child (widget_class, FlQueuePage, consumers_spin);
   gtk_widget_class_bind_template_child (widget_class, FlQueuePage, items_spin);

@@ -195,6 +195,88 @@ test_controls_have_names (void)
     g_error ("controls without an accessible name:%s", unnamed->str);
 }
 
+/* What each page is about, first found in its widget tree. */
+static const struct { const char *page; const char *visual; } main_visuals[] = {
+  { "flags", "FlFlagGrid" },
+  { "compute", "FlMandelbrotView" },
+  { "map", "FlTimeline" },
+  { "anatomy", "FlStateDiagram" },
+  { "queue", "GtkDrawingArea" },
+  { "coroutines", "FlTimeline" },
+  { "freeze", "FlTimeline" },
+};
+
+static gboolean
+window_is (int width,
+           int height)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  return surface != NULL && gdk_surface_get_width (surface) == width
+         && gdk_surface_get_height (surface) == height;
+}
+
+/* At 1280×720 (a common projector) each page shows its main visual without scrolling: the
+ * visual's top part (all of it, or its first 160 px) lies inside the window and inside the
+ * scrolled window around it, scrolled to the top. */
+static void
+test_main_visual_above_fold (void)
+{
+  g_autoptr(GString) hidden = g_string_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  fl_test_spin_until (window_is (1280, 720), 5000);
+  for (guint i = 0; i < G_N_ELEMENTS (main_visuals); i++)
+    {
+      FlPage *page = fl_window_get_page (window, main_visuals[i].page);
+      GtkWidget *visual, *scroller;
+      graphene_rect_t in_window, in_scroller;
+      double need;
+
+      g_assert_nonnull (page);
+      g_assert_true (fl_window_show_demo (window, main_visuals[i].page));
+      fl_test_spin_until (gtk_widget_get_mapped (GTK_WIDGET (page)), 5000);
+      visual = fl_test_find_type (GTK_WIDGET (page), g_type_from_name (main_visuals[i].visual));
+      g_assert_nonnull (visual);
+      fl_test_spin_until (gtk_widget_get_mapped (visual) && gtk_widget_get_height (visual) > 0,
+                          5000);
+      fl_test_iterate (100);
+      g_assert_true (gtk_widget_compute_bounds (visual, GTK_WIDGET (window), &in_window));
+      need = MIN (in_window.size.height, 160);
+      g_test_message ("%s: %s at y %.0f, %.0f px high, window 720", main_visuals[i].page,
+                      main_visuals[i].visual, in_window.origin.y, in_window.size.height);
+      if (in_window.origin.y < 0 || in_window.origin.y + need > 720 || need < 40)
+        g_string_append_printf (hidden, " %s (%s at y %.0f)", main_visuals[i].page,
+                                main_visuals[i].visual, in_window.origin.y);
+      scroller = gtk_widget_get_ancestor (visual, GTK_TYPE_SCROLLED_WINDOW);
+      if (scroller != NULL && gtk_widget_compute_bounds (visual, scroller, &in_scroller)
+          && in_scroller.origin.y + need > gtk_widget_get_height (scroller))
+        g_string_append_printf (hidden, " %s (below the fold of its scroller)",
+                                main_visuals[i].page);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  if (hidden->len > 0)
+    g_error ("main visual not in view at 1280×720:%s", hidden->str);
+}
+
+/* Stop is red only while something runs (the Queue page's was red at idle). */
+static void
+test_queue_stop_red_only_while_running (void)
+{
+  FlPage *page = fl_window_get_page (window, "queue");
+  GtkWidget *stop;
+
+  g_assert_true (fl_window_show_demo (window, "queue"));
+  stop = fl_test_find_action_button (GTK_WIDGET (page), "page.cancel", NULL);
+  g_assert_nonnull (stop);
+  g_assert_false (gtk_widget_has_css_class (stop, "destructive-action"));
+  g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                  g_variant_new ("(ss)", "queue", "balanced"));
+  fl_test_spin_until (gtk_widget_has_css_class (stop, "destructive-action"), 5000);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.cancel", NULL);
+  fl_test_spin_until (!gtk_widget_has_css_class (stop, "destructive-action"), 20000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +308,10 @@ main (int   argc,
         g_test_add_data_func (path, runs[i], test_cancel_mid_run_adds_up);
       }
   }
+  g_test_add_func ("/app/classroom/queue-stop-red-only-while-running",
+                   test_queue_stop_red_only_while_running);
+  g_test_add_func ("/app/classroom/main-visual-above-the-fold-1280x720",
+                   test_main_visual_above_fold);
   status = g_test_run ();
   fl_test_app_stop ();
   return status;
