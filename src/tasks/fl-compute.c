@@ -578,14 +578,14 @@ fl_compute_workload (FlComputeKernel   kernel,
             fewest++;
           g_set_error (error, FL_ERROR, FL_ERROR_INVALID_ARGUMENT,
                        g_dngettext (GETTEXT_PACKAGE,
-                                    "A %" G_GUINT64_FORMAT " px image in %u tile makes tiles "
+                                    "A %u px image in %u tile makes tiles "
                                     "too big for one job (at most %u pixels, what a worker "
                                     "process sends back at once): use at least %u jobs",
-                                    "A %" G_GUINT64_FORMAT " px image in %u tiles makes tiles "
+                                    "A %u px image in %u tiles makes tiles "
                                     "too big for one job (at most %u pixels, what a worker "
                                     "process sends back at once): use at least %u jobs",
                                     n_jobs),
-                       size, n_jobs, FL_COMPUTE_MANDELBROT_MAX_PIXELS, fewest);
+                       (guint) size, n_jobs, FL_COMPUTE_MANDELBROT_MAX_PIXELS, fewest);
           return NULL;
         }
       return fl_compute_mandelbrot_tiles ((guint) size, (guint) size, n_jobs,
