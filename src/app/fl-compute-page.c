@@ -24,6 +24,7 @@
 #include "fl-compute-python.h"
 #include "fl-futures-list.h"
 #include "fl-mandelbrot-view.h"
+#include "fl-prediction-questions.h"
 #include "fl-settings.h"
 #include "fl-source-view.h"
 #include "fl-speedup-chart.h"
@@ -698,6 +699,8 @@ fl_compute_page_init (FlComputePage *self)
   g_signal_connect (self->tint_check, "toggled", G_CALLBACK (tint_toggled_cb), self);
   g_signal_connect (self, "python-changed", G_CALLBACK (python_changed_cb), NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compute.kill-worker", FALSE);
+  fl_prediction_insert_after (fl_question_compute_new (FL_PAGE (self)),
+                              GTK_WIDGET (self->status_label));
 
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-compute-page.c"), "source",
                         _("Source"));

@@ -20,6 +20,7 @@
 #include "fl-flag-grid.h"
 #include "fl-flags-page.h"
 #include "fl-futures-list.h"
+#include "fl-prediction-questions.h"
 #include "fl-run-chart.h"
 #include "fl-settings.h"
 #include "fl-source-view.h"
@@ -680,6 +681,8 @@ fl_flags_page_init (FlFlagsPage *self)
                             G_CALLBACK (update_sensitivity), self);
   update_sensitivity (self);
   follow_settings (self);
+  fl_prediction_insert_after (fl_question_flags_new (FL_PAGE (self)),
+                              GTK_WIDGET (self->summary_label));
 
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-flags-page.c"), "source",
                         _("Source"));

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-map-page.h"
+#include "fl-prediction-questions.h"
 #include "fl-source-view.h"
 #include "fl-timeline.h"
 #include "futures-lab-tasks.h"
@@ -549,6 +550,9 @@ fl_map_page_start_run (FlPage      *page,
     }
   else
     reset_pane (self, FALSE);
+  fl_question_map_watch (fl_prediction_find (GTK_WIDGET (self)),
+                         fl_timeline_get_spans (self->map_timeline),
+                         fl_timeline_get_spans (self->ac_timeline));
   return TRUE;
 }
 
@@ -694,6 +698,7 @@ fl_map_page_init (FlMapPage *self)
     }
   /* The Python version (executor.map() only) is drawn in the executor.map() pane. */
   fl_page_bind_views (FL_PAGE (self), self->map_timeline, NULL);
+  fl_prediction_insert_after (fl_question_map_new (), GTK_WIDGET (self->summary_label));
 }
 
 /**

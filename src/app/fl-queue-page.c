@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-futures-list.h"
+#include "fl-prediction-questions.h"
 #include "fl-queue-page.h"
 #include "fl-source-view.h"
 #include "fl-timeline.h"
@@ -519,6 +520,7 @@ fl_queue_page_start_run (FlPage      *page,
     }
 
   g_set_object (&self->pipeline, pipeline);
+  fl_question_queue_watch (fl_prediction_find (GTK_WIDGET (self)), pipeline);
   g_free (self->preset_title);
   self->preset_title = g_strdup (preset_title (mode));
   self->stopped = FALSE;
@@ -688,6 +690,7 @@ fl_queue_page_init (FlQueuePage *self)
   fl_timeline_set_trace (self->timeline, self->trace);
   fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
   gtk_drawing_area_set_draw_func (self->fill_area, draw_fill, self, NULL);
+  fl_prediction_insert_after (fl_question_queue_new (), GTK_WIDGET (self->status_label));
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-queue-page.c"), "source",
                         _("Source"));
 }
