@@ -70,25 +70,49 @@ append_bytes (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* Draws the timeline as it is on screen, over an opaque background of the current
- * colour scheme (a picture in a lab report has no window behind it). */
+#define TITLE_H 34
+
+/* What the picture is of: "Flags download — Thread pool ×20, 2026-12-02 14:31". */
+static char *
+picture_title (GtkWidget *source,
+               FlTrace   *trace)
+{
+  const char *page = FL_IS_PAGE (source) ? fl_page_get_title (FL_PAGE (source)) : NULL;
+  const char *mode = trace != NULL ? fl_trace_get_metadata (trace, "mode-title") : NULL;
+  const char *run = trace != NULL ? fl_trace_get_title (trace) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
+  const char *what = mode != NULL && mode[0] != '\0' ? mode : run;
+
+  if (page == NULL)
+    page = _("Futures Lab");
+  /* TRANSLATORS: the title of an exported timeline picture: page — run, date */
+  return what != NULL && what[0] != '\0' ? g_strdup_printf (_("%s — %s, %s"), page, what, when)
+                                         : g_strdup_printf (_("%s, %s"), page, when);
+}
+
+/* Draws the timeline as it is on screen (lane names included), under a title line, over
+ * an opaque background of the current colour scheme (a picture in a lab report has no
+ * window behind it and must say what it shows). */
 static gboolean
 render_timeline (FlTimeline      *timeline,
+                 const char      *title,
                  FlExportFormat   format,
                  GByteArray      *out,
                  GError         **error)
 {
   GtkWidget *widget = GTK_WIDGET (timeline);
   int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int height = gtk_widget_get_height (widget) + TITLE_H;
   g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
   GtkSnapshot *snapshot;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
   GdkRGBA fg;
 
-  if (width <= 0 || height <= 0)
+  if (width <= 0 || height <= TITLE_H)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                            _("The timeline is not on screen: show the demo first"));
@@ -113,6 +137,18 @@ render_timeline (FlTimeline      *timeline,
   else
     cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  layout = gtk_widget_create_pango_layout (widget, NULL);
+  {
+    g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", title);
+
+    pango_layout_set_markup (layout, markup, -1);
+    pango_layout_set_width (layout, (width - 12) * PANGO_SCALE);
+    pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  }
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_move_to (cr, 6, 8);
+  pango_cairo_show_layout (cr, layout);
+  cairo_translate (cr, 0, TITLE_H);
   if (node != NULL)
     gsk_render_node_draw (node, cr);
   cairo_destroy (cr);
@@ -179,8 +215,9 @@ fl_export_save (GtkWidget       *source,
   else
     {
       g_autoptr(GByteArray) bytes = g_byte_array_new ();
+      g_autofree char *title = picture_title (source, fl_timeline_get_trace (timeline));
 
-      ok = render_timeline (timeline, format, bytes, error);
+      ok = render_timeline (timeline, title, format, bytes, error);
       if (!ok)
         return FALSE;
       ok = g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,

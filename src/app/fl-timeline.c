@@ -23,6 +23,7 @@
 #define AXIS_H       44.0
 #define MAX_LANE_H   30.0
 #define MIN_LANE_H   4.0
+#define LANE_TEXT_H  12.0   /* a lane this high has room for its own name */
 #define QUEUE_DETAIL 300    /* draw queued segments when a lane shows fewer bars */
 #define IDLE_TICKS   30     /* frames with nothing running and nothing new before it rests */
 #define IDLE_POLL_MS 500    /* while resting, how often it looks for new events */
@@ -655,6 +656,7 @@ fl_timeline_snapshot (GtkWidget   *widget,
   g_autoptr(PangoLayout) layout = NULL;
   GdkRGBA fg;
   double lane_h;
+  guint label_every;
   cairo_t *cr;
 
   if (width <= GUTTER || height <= AXIS_H)
@@ -690,12 +692,14 @@ fl_timeline_snapshot (GtkWidget   *widget,
   layout = gtk_widget_create_pango_layout (widget, NULL);
   self->stats.n_visible = 0;
   self->stats.n_rects = 0;
+  self->stats.n_lane_labels = 0;
   self->stats.n_frames++;
   self->stats.n_spans = fl_spans_get_n_spans (self->spans);
   self->stats.n_lanes = self->lanes->len;
 
   draw_axis (self, cr, layout, &fg, width, height);
   lane_h = lane_height (self, height);
+  label_every = lane_h >= LANE_TEXT_H ? 1 : (guint) ceil (18 / MAX (lane_h, 1));
 
   cairo_save (cr);
   cairo_rectangle (cr, 0, AXIS_H, width, height - AXIS_H);
@@ -712,17 +716,18 @@ fl_timeline_snapshot (GtkWidget   *widget,
           cairo_rectangle (cr, 0, y, width, lane_h);
           cairo_fill (cr);
         }
-      if (lane_h >= 12)
+      /* One name per lane; the main loop's extra rows (overlapping tasks) belong to the
+       * one "main loop" lane and are not named again. Lanes thinner than a line of text
+       * (20 lanes in a small timeline) are named every few lanes, at full size, rather
+       * than not at all. */
+      if ((lane->kind != FL_LANE_MAIN_LOOP || lane->lane == 0)
+          && (lane_h >= LANE_TEXT_H || i % label_every == 0))
         {
-          /* One name per lane; the main loop's extra rows (overlapping tasks) belong to
-           * the one "main loop" lane and are not named again. */
-          if (lane->kind != FL_LANE_MAIN_LOOP || lane->lane == 0)
-            {
-              g_autofree char *name = fl_lane_name (lane->kind, lane->lane);
+          g_autofree char *name = fl_lane_name (lane->kind, lane->lane);
 
-              gdk_cairo_set_source_rgba (cr, &fg);
-              draw_text (cr, layout, name, 6, y + (lane_h - 18) / 2);
-            }
+          gdk_cairo_set_source_rgba (cr, &fg);
+          draw_text (cr, layout, name, 6, y + MAX (0, (lane_h - 18) / 2));
+          self->stats.n_lane_labels++;
         }
       cairo_save (cr);
       cairo_rectangle (cr, GUTTER, y, width - GUTTER, lane_h);

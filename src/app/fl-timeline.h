@@ -20,6 +20,7 @@ G_DECLARE_FINAL_TYPE (FlTimeline, fl_timeline, FL, TIMELINE, GtkWidget)
  * @n_visible: futures inside the visible time range in the last frame
  * @n_rects: rectangles drawn in the last frame (sub-pixel bars merged per column)
  * @n_frames: frames drawn
+ * @n_lane_labels: lane names drawn in the last frame
  */
 typedef struct
 {
@@ -28,6 +29,7 @@ typedef struct
   guint   n_visible;
   guint   n_rects;
   guint   n_frames;
+  guint   n_lane_labels;
 } FlTimelineStats;
 
 GtkWidget *fl_timeline_new          (void);

@@ -114,8 +114,28 @@ test_png_is_the_timeline (void)
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (timeline)));
+  /* the timeline under a title line that says what it shows */
   g_assert_cmpint (gdk_texture_get_height (texture), ==,
-                   gtk_widget_get_height (GTK_WIDGET (timeline)));
+                   gtk_widget_get_height (GTK_WIDGET (timeline)) + 34);
+  {
+    int w = gdk_texture_get_width (texture);
+    g_autofree guchar *pixels = g_malloc ((gsize) w * gdk_texture_get_height (texture) * 4);
+    guint inked = 0;
+
+    gdk_texture_download (texture, pixels, w * 4);   /* the first 34 rows: the title band */
+    for (int i = 0; i < w * 34; i++)
+      inked += ABS ((int) pixels[i * 4] - (int) pixels[0]) > 100;
+    g_assert_cmpuint (inked, >, 50);
+  }
+  /* every lane is named, or every few lanes when there are many (none were at 20) */
+  {
+    FlTimelineStats stats;
+
+    fl_timeline_get_stats (timeline, &stats);
+    g_test_message ("%u lanes, %u lane names", stats.n_lanes, stats.n_lane_labels);
+    g_assert_cmpuint (stats.n_lane_labels, >=, MIN (stats.n_lanes, 4));
+    g_assert_cmpuint (stats.n_lane_labels * 3, >=, stats.n_lanes);
+  }
 }
 
 static void
