@@ -56,6 +56,20 @@
 
 #define FL_TSAN_WEAK __attribute__ ((weak))
 
+/* TSan's own default: the memory operations that GLib's uninstrumented code makes through
+ * TSan's interceptors (its memset() and free() of blocks it hands between threads under its
+ * own futex locks, its write() to a main context's wake-up eventfd) are not reported. Our
+ * code's accesses are all instrumented and still are; unlike "race:libglib-2.0.so" this
+ * does not hide a race in a function that merely runs on a GLib thread (a pool's lane). The
+ * test environment's TSAN_OPTIONS adds to this. */
+const char *__tsan_default_options (void);
+
+FL_TSAN_WEAK const char *
+__tsan_default_options (void)
+{
+  return "ignore_noninstrumented_modules=1";
+}
+
 /* The __real_ names are weak references too, so that a program linked without the
  * --wrap flags (a configure check) still links. */
 #pragma weak __real_g_object_unref
