@@ -166,6 +166,23 @@ python_side (const char *resource,
  * Returns: the page's C source, with the equivalent Python program beside it when there
  *   is one
  */
+/* The C and the Python side start at half the width each: left to the children's natural
+ * widths, the C side started about 340 px wide and cut its lines. Only the first
+ * allocation is split; after that the handle stays where the user puts it. */
+static void
+split_evenly_cb (GtkPaned   *paned,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  int max = 0;
+
+  g_object_get (paned, "max-position", &max, NULL);
+  if (max <= 0 || max == G_MAXINT)
+    return;
+  gtk_paned_set_position (paned, max / 2);
+  g_signal_handlers_disconnect_by_func (paned, split_evenly_cb, data);
+}
+
 GtkWidget *
 fl_source_view_new (const char *file_name)
 {
@@ -188,5 +205,6 @@ fl_source_view_new (const char *file_name)
   gtk_paned_set_end_child (GTK_PANED (paned), python_side (python_path, python_title));
   gtk_paned_set_wide_handle (GTK_PANED (paned), TRUE);
   gtk_widget_set_vexpand (paned, TRUE);
+  g_signal_connect (paned, "notify::max-position", G_CALLBACK (split_evenly_cb), NULL);
   return paned;
 }

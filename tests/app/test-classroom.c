@@ -8,6 +8,7 @@
 #include "fl-app-test.h"
 #include "fl-flags-page.h"
 #include "fl-settings.h"
+#include "fl-source-view.h"
 #include "fl-timeline.h"
 
 #define PROJECTOR_WIDTH 1024
@@ -277,6 +278,27 @@ test_queue_stop_red_only_while_running (void)
   fl_test_spin_until (!gtk_widget_has_css_class (stop, "destructive-action"), 20000);
 }
 
+/* The Source tab's C pane starts at half the width (it started at ~340 px, cutting lines). */
+static void
+test_source_c_pane_half (void)
+{
+  GtkWindow *win = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *view = fl_source_view_new ("fl-flags-page.c");
+
+  g_assert_true (GTK_IS_PANED (view));
+  gtk_window_set_default_size (win, 1200, 700);
+  gtk_window_set_child (win, view);
+  gtk_window_present (win);
+  fl_test_spin_until (gtk_widget_get_width (view) > 600
+                      && gtk_paned_get_position (GTK_PANED (view)) > 0, 5000);
+  fl_test_iterate (100);
+  g_test_message ("C pane %d of %d px", gtk_paned_get_position (GTK_PANED (view)),
+                  gtk_widget_get_width (view));
+  g_assert_cmpint (gtk_paned_get_position (GTK_PANED (view)), >=,
+                   gtk_widget_get_width (view) * 2 / 5);
+  gtk_window_destroy (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +330,7 @@ main (int   argc,
         g_test_add_data_func (path, runs[i], test_cancel_mid_run_adds_up);
       }
   }
+  g_test_add_func ("/app/classroom/source-c-pane-half-width", test_source_c_pane_half);
   g_test_add_func ("/app/classroom/queue-stop-red-only-while-running",
                    test_queue_stop_red_only_while_running);
   g_test_add_func ("/app/classroom/main-visual-above-the-fold-1280x720",
