@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 /* The worker's dispatch, without its main(). */
+int fl_worker_main (int argc, char **argv);
 #define main fl_worker_main
 #include "main.c"
 #undef main
