@@ -15,6 +15,7 @@
 #include "fl-script-page.h"
 #include "fl-bench-ui.h"
 #include "fl-download.h"
+#include "fl-lesson-bar.h"
 #include "fl-preferences-window.h"
 #include "fl-replay-window.h"
 #include "fl-settings.h"
@@ -264,6 +265,30 @@ open_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* app.lesson('s'): a shipped lesson's id or a lesson file's path; app.open-lesson asks for
+ * a file. */
+static void
+lesson_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  FlApplication *self = user_data;
+  FlWindow *window = get_window (self, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (!fl_lesson_bar_start (window, g_variant_get_string (parameter, NULL), &error))
+    show_open_error (self, error);
+}
+
+static void
+open_lesson_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  fl_lesson_bar_choose_file (get_window (user_data, TRUE));
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -284,6 +309,8 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
   { .name = "preferences", .activate = preferences_action },
   { .name = "open", .activate = open_action },
+  { .name = "lesson", .activate = lesson_action, .parameter_type = "s" },
+  { .name = "open-lesson", .activate = open_lesson_action },
   { .name = "quit", .activate = quit_action },
 };
 

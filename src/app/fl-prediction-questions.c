@@ -195,7 +195,6 @@ first_submitted (FlSpans *spans)
 {
   const FlSpan *first = NULL;
 
-  fl_spans_update (spans);
   for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
     {
       const FlSpan *span = fl_spans_get (spans, i);
@@ -204,6 +203,18 @@ first_submitted (FlSpans *spans)
         first = span;
     }
   return first != NULL && fl_span_is_done (first) ? first : NULL;
+}
+
+/* executor.map()'s futures carry no label; the panes run the same jobs in the same order,
+ * so the first submitted of one is the first submitted of the other. */
+static const char *
+map_label (const FlSpan *map,
+           FlSpans      *as_completed)
+{
+  for (guint i = 0; map->label == NULL && i < fl_spans_get_n_spans (as_completed); i++)
+    if (fl_spans_get (as_completed, i)->kind == FL_SPAN_FUTURE)
+      return fl_spans_get (as_completed, i)->label;
+  return map->label != NULL ? map->label : "";
 }
 
 static void
@@ -236,7 +247,7 @@ first_print_changed_cb (FlSpans      *spans,
     mask = 1u << (map_s < ac_s ? FIRST_MAP : FIRST_AS_COMPLETED);
   how = g_strdup_printf (_("executor.map() printed %s first, at %.2f s; as_completed() "
                            "printed %s first, at %.2f s (from each pane’s timeline)."),
-                         map->label, map_s, ac->label, ac_s);
+                         map_label (map, q->as_completed), map_s, ac->label, ac_s);
   first_print_clear (q, prediction);
   fl_prediction_reveal_choice (prediction, mask, how);
 }

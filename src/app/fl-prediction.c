@@ -563,7 +563,8 @@ fl_prediction_find (GtkWidget *root)
  * fl_prediction_measure_seconds:
  * @seconds: (out): from the first submit to the last end, of the futures of @spans
  *
- * The total time of a run as its spans record it (marks are not counted).
+ * The total time of a run as its spans record it (marks are not counted), as far as they
+ * are folded: this never folds, so it is safe in a ::changed handler.
  *
  * Returns: %TRUE when @spans has futures and every one has ended
  */
@@ -574,7 +575,6 @@ fl_prediction_measure_seconds (FlSpans *spans,
   gint64 first = G_MAXINT64, last = G_MININT64;
   guint n = 0;
 
-  fl_spans_update (spans);
   for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
     {
       const FlSpan *span = fl_spans_get (spans, i);
@@ -604,7 +604,6 @@ fl_prediction_first_finished (FlSpans *spans)
 {
   const FlSpan *first = NULL;
 
-  fl_spans_update (spans);
   for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
     {
       const FlSpan *span = fl_spans_get (spans, i);
