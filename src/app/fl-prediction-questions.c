@@ -26,6 +26,8 @@ typedef struct
   FlPage     *page;          /* borrowed: the card is inside it */
   const char *base_mode;
   const char *fast_mode;
+  const char *base_hint;     /* the modes' button titles, translated */
+  const char *fast_hint;
   double      base_s;
   double      fast_s;
   char       *base_title;
@@ -93,13 +95,13 @@ speedup_completed_cb (FlRun        *run,
   else if (base)
     {
       text = g_strdup_printf (_("%s took %.2f s. Now run “%s” to compare."), q->base_title,
-                              q->base_s, q->fast_mode);
+                              q->base_s, q->fast_hint);
       fl_prediction_set_waiting (prediction, text);
     }
   else
     {
       text = g_strdup_printf (_("%s took %.2f s. Now run “%s” to compare."), q->fast_title,
-                              q->fast_s, q->base_mode);
+                              q->fast_s, q->base_hint);
       fl_prediction_set_waiting (prediction, text);
     }
 }
@@ -128,7 +130,9 @@ speedup_new (FlPage     *page,
              double      max,
              double      value,
              const char *base_mode,
-             const char *fast_mode)
+             const char *base_hint,
+             const char *fast_mode,
+             const char *fast_hint)
 {
   FlPrediction *prediction = fl_prediction_new_scale (question, max < 10 ? 0.1 : 1, max,
                                                       max < 10 ? 0.1 : 0.5, value, "×%.1f");
@@ -137,6 +141,8 @@ speedup_new (FlPage     *page,
   q->page = page;
   q->base_mode = base_mode;
   q->fast_mode = fast_mode;
+  q->base_hint = base_hint;
+  q->fast_hint = fast_hint;
   g_object_set_data_full (G_OBJECT (prediction), "fl-question", q, speedup_free);
   g_signal_connect (prediction, "reset", G_CALLBACK (speedup_reset_cb), q);
   g_signal_connect_object (page, "notify::run", G_CALLBACK (speedup_run_cb), prediction, 0);
@@ -152,7 +158,8 @@ FlPrediction *
 fl_question_flags_new (FlPage *page)
 {
   return speedup_new (page, _("How many times faster than sequential will the thread pool "
-                              "download the flags?"), 40, 5, "sequential", "threads");
+                              "download the flags?"), 40, 5, "sequential", _("Sequential"), "threads",
+                      _("Thread pool"));
 }
 
 /**
@@ -164,7 +171,8 @@ FlPrediction *
 fl_question_compute_new (FlPage *page)
 {
   return speedup_new (page, _("Under the GIL, how many times faster than the main loop will "
-                              "the threads compute the image?"), 4, 2, "main-loop", "gil");
+                              "the threads compute the image?"), 4, 2, "main-loop", _("Main loop"), "gil",
+                      _("Threads + GIL"));
 }
 
 /* ---- map vs as_completed: which pane prints first ---------------------------------- */
