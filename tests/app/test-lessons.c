@@ -10,6 +10,7 @@
 #include "fl-app-test.h"
 #include "fl-lesson-bar.h"
 #include "fl-prediction.h"
+#include "fl-queue-page.h"
 
 static FlWindow *window;
 
@@ -362,6 +363,38 @@ test_map_reveal (void)
   g_assert_nonnull (strstr (fl_prediction_get_status_text (prediction), "loiter(0)"));
 }
 
+/* Producer/consumer, producers faster into a small queue: the card says the producers
+ * block in put(), with the shares the pipeline's own counters give. */
+static void
+test_queue_reveal (void)
+{
+  FlPage *page = fl_window_get_page (window, "queue");
+  FlPrediction *prediction = fl_prediction_find (GTK_WIDGET (page));
+  g_autoptr(FlLesson) lesson = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *share = NULL;
+  FlPipeline *pipeline;
+  FlPipelineStats stats;
+
+  lesson = fl_lesson_new_from_data ("{\"format\": 1, \"title\": \"t\", \"steps\": [{\"page\": "
+                                    "\"queue\", \"question\": true, \"settings\": "
+                                    "{\"producers\": 2, \"consumers\": 2, \"items\": 40, "
+                                    "\"capacity\": 4}}]}", -1, "t.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (fl_lesson_apply_step (window, lesson, 0, &error));
+  fl_prediction_set_guess (prediction, 1);
+  g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                  g_variant_new ("(ss)", "queue", "fast-producers"));
+  fl_test_spin_until (fl_prediction_get_state (prediction) == FL_PREDICTION_REVEALED, 20000);
+  g_test_message ("%s", fl_prediction_get_status_text (prediction));
+  g_assert_cmpfloat (fl_prediction_get_measured (prediction), ==, 0);
+  pipeline = fl_queue_page_get_pipeline (FL_QUEUE_PAGE (page));
+  fl_pipeline_get_stats (pipeline, &stats);
+  share = g_strdup_printf ("put() %.0f %%", stats.put_blocked_us * 100.0
+                                            / (2.0 * stats.elapsed_us));
+  g_assert_nonnull (strstr (fl_prediction_get_status_text (prediction), share));
+}
+
 /* The lesson action: a shipped lesson by id opens its first step; an unknown one is said. */
 static void
 test_lesson_action (void)
@@ -397,6 +430,7 @@ main (int   argc,
   g_test_add_func ("/app/lessons/action-opens-shipped-lesson", test_lesson_action);
   g_test_add_func ("/app/prediction/reveal-is-the-runs-span-ratio", test_reveal_uses_spans);
   g_test_add_func ("/app/prediction/map-reveal-names-first-labels", test_map_reveal);
+  g_test_add_func ("/app/prediction/queue-reveal-is-the-queues-counters", test_queue_reveal);
   status = g_test_run ();
   fl_test_app_stop ();
   return status;
