@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "fl-page.h"
+#include "fl-files.h"
 
 typedef struct
 {
@@ -74,30 +75,11 @@ fl_page_real_get_modes (FlPage *self)
   return none;
 }
 
-/* Removes the folder a Python run worked in (the flags it downloaded). */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 static void
 remove_workdir (FlPagePrivate *priv)
 {
   if (priv->python_workdir != NULL)
-    remove_tree (priv->python_workdir);
+    fl_remove_tree (priv->python_workdir);
   g_clear_pointer (&priv->python_workdir, g_free);
 }
 

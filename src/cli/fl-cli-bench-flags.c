@@ -21,6 +21,7 @@
 #include "futures-lab-server.h"
 #include "fl-cli.h"
 #include "fl-cli-flags.h"
+#include "fl-files.h"
 
 static const char python_urllib[] =
   "import os, sys, time, urllib.error, urllib.request\n"
@@ -84,24 +85,6 @@ restart_server (FlFlagServer  *server,
   return TRUE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static char *
 fresh_dir (const char *parent,
            const char *name)
@@ -161,7 +144,7 @@ run_ours (FlFlagServer  *server,
     }
   fl_flags_run_wait (run);
   current_run = NULL;
-  remove_tree (dir);
+  fl_remove_tree (dir);
   if (interrupted)
     return TRUE;     /* row->elapsed stays -1: not measured */
   fl_flags_run_get_counts (run, &row->counts);
@@ -216,11 +199,11 @@ run_python (FlFlagServer  *server,
                      &wait_status, &error)
       || !g_spawn_check_wait_status (wait_status, &error))
     {
-      remove_tree (dir);
+      fl_remove_tree (dir);
       *why = g_strdup_printf (_("python3 failed: %s %s"), error->message, err != NULL ? err : "");
       return FALSE;
     }
-  remove_tree (dir);
+  fl_remove_tree (dir);
   if (sscanf (out, "%lf %u %u %u", &row->elapsed, &row->counts.ok, &row->counts.not_found,
               &row->counts.error) != 4)
     {
@@ -423,7 +406,7 @@ fl_cli_bench_flags_main (int    argc,
       }
   }
   fl_flag_server_stop (server);
-  remove_tree (tmp);
+  fl_remove_tree (tmp);
 
   for (guint i = 0; i < rows->len; i++)
     {

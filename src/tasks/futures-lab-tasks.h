@@ -5,6 +5,7 @@
 #pragma once
 
 #include "fl-codes.h"
+#include "fl-files.h"
 #include "fl-countries.h"
 #include "fl-download.h"
 #include "fl-compute.h"

@@ -11,6 +11,7 @@
 #include "fl-flags-page.h"
 #include "fl-futures-list.h"
 #include "fl-replay-window.h"
+#include "fl-files.h"
 
 static FlWindow *window;
 static FlFlagsPage *page;
@@ -583,21 +584,6 @@ test_export_actions_exist (void)
   }
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -631,7 +617,7 @@ main (int   argc,
 
   ret = g_test_run ();
   fl_test_app_stop ();
-  remove_tree (tmpdir);
+  fl_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;
 }

@@ -61,7 +61,7 @@ run_flags (const char *const  *args,
   summary->concurrency = json_object_get_int_member (object, "concurrency");
   if (err_out != NULL)
     *err_out = g_steal_pointer (&err);
-  fl_cli_test_remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 static gint64

@@ -64,7 +64,7 @@ test_clock_starts_when_workers_are_ready (void)
   /* The run took the second of start-up and more; the downloads took a fraction of it. */
   g_assert_cmpfloat (wall, >=, 1.0);
   g_assert_cmpfloat (elapsed, <, wall / 2);
-  fl_cli_test_remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 static guint
@@ -114,7 +114,7 @@ test_interrupt_leaves_no_temp_files (void)
     g_free (line);
   g_assert_cmpint (fl_cli_test_wait (process, 30000), ==, 130);
   g_assert_cmpuint (count_temp_files (dir), ==, 0);
-  fl_cli_test_remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 int

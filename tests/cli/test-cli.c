@@ -156,24 +156,6 @@ make_tmp (void)
   return dir;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Every file in @dir is a complete flag, byte for byte; returns how many. */
 static guint
 check_complete_flags (const char *dir)
@@ -384,7 +366,7 @@ test_error_preset_accounts_for_every_item (void)
   /* Only complete, identical flags were saved, one per OK. */
   g_assert_cmpuint (check_complete_flags (dir), ==, summary.ok);
   g_assert_nonnull (strstr (err, "ERROR site: http://127.0.0.1:"));
-  remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 static GHashTable *
@@ -400,7 +382,7 @@ failed_codes (const char *seed,
   g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
   parse_json_lines (out, &summary);
   assert_every_item_accounted (&summary, n_known_codes ());
-  remove_tree (dir);
+  fl_remove_tree (dir);
   return g_hash_table_ref (summary.failed);
 }
 
@@ -460,7 +442,7 @@ test_concurrency_reached_as_asked (void)
       g_assert_cmpuint (summary.ok, ==, i == 2 ? 3 : 18);
       g_assert_cmpuint (summary.concurrency, ==, expected[i]);
       g_assert_cmpuint (fl_flag_server_get_max_in_flight (server), ==, expected[i]);
-      remove_tree (dir);
+      fl_remove_tree (dir);
     }
 }
 
@@ -505,7 +487,7 @@ test_interrupt_prints_partial_report (void)
   g_assert_cmpuint (summary.cancelled, >, 0);
   /* No partial or temporary file: only whole flags, if any finished. */
   g_assert_cmpuint (check_complete_flags (dir), ==, summary.ok);
-  remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 static void
@@ -541,7 +523,7 @@ test_modes_agree (void)
       g_assert_cmpuint (check_complete_flags (flags_dir), ==, n_c);
       g_assert_true (g_file_get_contents (trace, &trace_text, NULL, NULL));
       g_assert_nonnull (strstr (trace_text, "traceEvents"));
-      remove_tree (dir);
+      fl_remove_tree (dir);
     }
 }
 
@@ -561,7 +543,7 @@ test_default_is_the_populous_twenty (void)
     g_autofree char *downloads = g_build_filename (dir, "downloads", NULL);
     g_assert_cmpuint (check_complete_flags (downloads), ==, 20);
   }
-  remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 /* --- a plain HTTP server: python3 -m http.server over <cc>/<cc>.gif ------------------------ */
@@ -622,8 +604,8 @@ test_plain_http_server (void)
   g_assert_cmpuint (summary.not_found, ==, 2);
   g_assert_cmpuint (summary.error, ==, 0);
   g_assert_cmpuint (check_complete_flags (dir), ==, 5);
-  remove_tree (dir);
-  remove_tree (root);
+  fl_remove_tree (dir);
+  fl_remove_tree (root);
 }
 
 static void
@@ -647,7 +629,7 @@ test_connection_refused_counts_as_error (void)
   parse_json_lines (out, &summary);
   assert_every_item_accounted (&summary, 2);
   g_assert_cmpuint (summary.error, ==, 2);
-  remove_tree (dir);
+  fl_remove_tree (dir);
 }
 
 /* --- serve --------------------------------------------------------------------------------- */

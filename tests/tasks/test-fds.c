@@ -150,20 +150,6 @@ make_executor (guint kind,
 static const char *const kind_names[] = { "threads", "async", "processes" };
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 check_runs (guint kind,
             guint n_runs,
             guint max_conns)
@@ -199,7 +185,7 @@ check_runs (guint kind,
   g_test_message ("%s: %u fds before, %u after %u runs (at most %u)", kind_names[kind], start,
                   after, n_runs, worst);
   fl_executor_shutdown (executor, TRUE, FALSE);
-  remove_tree (output);
+  fl_remove_tree (output);
 }
 
 static void
@@ -291,7 +277,7 @@ test_limit_hit (void)
         tally_clear (&tally);
       }
       fl_executor_shutdown (executor, TRUE, FALSE);
-      remove_tree (output);
+      fl_remove_tree (output);
       return;
     }
   g_test_trap_subprocess (NULL, (guint64) 120 * FL_TEST_SLOWDOWN * G_USEC_PER_SEC,

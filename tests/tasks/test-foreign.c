@@ -20,24 +20,6 @@
 
 /* --- a flags tree on disk, as the flags2 scripts serve it -------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* {root}/flags/<cc>/<cc>.gif and metadata.json in the book's format, for @codes. */
 static void
 write_tree (const char  *root,
@@ -118,7 +100,7 @@ foreign_stop (Foreign *foreign)
       g_clear_object (&foreign->process);
     }
   if (foreign->dir != NULL)
-    remove_tree (foreign->dir);
+    fl_remove_tree (foreign->dir);
   g_clear_pointer (&foreign->dir, g_free);
   g_clear_pointer (&foreign->base, g_free);
 }
@@ -305,7 +287,7 @@ run_codes (guint        kind,
     }
   tally->elapsed = (g_get_monotonic_time () - start) / 1e6;
   fl_executor_shutdown (executor, TRUE, FALSE);
-  remove_tree (output);
+  fl_remove_tree (output);
 }
 
 /* Every mode gets every flag, and the book's metadata is read: the same outcome as against
