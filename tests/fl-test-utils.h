@@ -156,4 +156,59 @@ fl_test_gate_wait_entered (FlTestGate *gate,
   fl_mutex_unlock (&gate->mutex);
 }
 
+#ifdef CPU_SET
+/* CPU hogs (for a test that includes <sched.h> with _GNU_SOURCE): busy threads pinned to
+ * one CPU, so whatever else runs there waits for it as on a busy machine. */
+typedef struct
+{
+  int      cpu;
+  gint     stop;
+  gint     running;
+  guint    n;
+  GThread *threads[16];
+} FlTestHogs;
+
+static inline gpointer
+fl_test_hog_thread (gpointer data)
+{
+  FlTestHogs *hogs = data;
+  cpu_set_t set;
+  volatile guint64 sink = 0;
+
+  CPU_ZERO (&set);
+  CPU_SET (hogs->cpu, &set);
+  g_assert_cmpint (sched_setaffinity (0, sizeof set, &set), ==, 0);
+  g_atomic_int_inc (&hogs->running);
+  while (!g_atomic_int_get (&hogs->stop))
+    sink++;
+  return NULL;
+}
+
+/* Starts @n hogs on @cpu and returns once all of them are running. */
+static inline void
+fl_test_hogs_start (FlTestHogs *hogs,
+                    int         cpu,
+                    guint       n)
+{
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (hogs->threads));
+  hogs->cpu = cpu;
+  hogs->stop = 0;
+  hogs->running = 0;
+  hogs->n = n;
+  for (guint i = 0; i < n; i++)
+    hogs->threads[i] = g_thread_new ("hog", fl_test_hog_thread, hogs);
+  while ((guint) g_atomic_int_get (&hogs->running) < n)
+    g_thread_yield ();
+}
+
+static inline void
+fl_test_hogs_stop (FlTestHogs *hogs)
+{
+  g_atomic_int_set (&hogs->stop, 1);
+  for (guint i = 0; i < hogs->n; i++)
+    g_thread_join (hogs->threads[i]);
+  hogs->n = 0;
+}
+#endif
+
 G_END_DECLS

@@ -291,29 +291,6 @@ test_idle_meter_asks_for_no_frames (void)
   standalone_close (&st);
 }
 
-typedef struct
-{
-  int  cpu;
-  gint stop;
-  gint running;
-} Hogs;
-
-static gpointer
-hog_thread (gpointer data)
-{
-  Hogs *hogs = data;
-  cpu_set_t set;
-  volatile guint64 sink = 0;
-
-  CPU_ZERO (&set);
-  CPU_SET (hogs->cpu, &set);
-  g_assert_cmpint (sched_setaffinity (0, sizeof set, &set), ==, 0);
-  g_atomic_int_inc (&hogs->running);
-  while (!g_atomic_int_get (&hogs->stop))
-    sink++;
-  return NULL;
-}
-
 static gint64
 thread_cpu_us (void)
 {
@@ -342,30 +319,25 @@ test_cpu_hog_shows_machine_busy (void)
 {
   Standalone st;
   cpu_set_t saved, one;
-  Hogs hogs = { -1, 0, 0 };
-  GThread *threads[N_HOGS];
+  FlTestHogs hogs;
+  int cpu = -1;
   gboolean done = FALSE;
   FlLoopStall stall;
 
   standalone_open (&st);
   g_assert_cmpint (sched_getaffinity (0, sizeof saved, &saved), ==, 0);
-  for (int cpu = 0; cpu < CPU_SETSIZE && hogs.cpu < 0; cpu++)
-    if (CPU_ISSET (cpu, &saved))
-      hogs.cpu = cpu;
+  for (int i = 0; i < CPU_SETSIZE && cpu < 0; i++)
+    if (CPU_ISSET (i, &saved))
+      cpu = i;
 
   /* The main thread and five busy threads share one CPU: a short handler takes long. */
   CPU_ZERO (&one);
-  CPU_SET (hogs.cpu, &one);
+  CPU_SET (cpu, &one);
   g_assert_cmpint (sched_setaffinity (0, sizeof one, &one), ==, 0);
-  for (int i = 0; i < N_HOGS; i++)
-    threads[i] = g_thread_new ("hog", hog_thread, &hogs);
-  while (g_atomic_int_get (&hogs.running) < N_HOGS)
-    g_thread_yield ();
+  fl_test_hogs_start (&hogs, cpu, N_HOGS);
   g_idle_add (short_work_cb, &done);
   fl_test_spin_until (done, 10000);
-  g_atomic_int_set (&hogs.stop, 1);
-  for (int i = 0; i < N_HOGS; i++)
-    g_thread_join (threads[i]);
+  fl_test_hogs_stop (&hogs);
   g_assert_cmpint (sched_setaffinity (0, sizeof saved, &saved), ==, 0);
 
   fl_test_spin_until (fl_jank_meter_get_shown_stall (st.meter, &stall), 5000);

@@ -130,29 +130,6 @@ test_idle_loop_is_not_woken (void)
 
 typedef struct
 {
-  int           cpu;
-  gint          stop;
-  gint          running;
-} Hogs;
-
-static gpointer
-hog_thread (gpointer data)
-{
-  Hogs *hogs = data;
-  cpu_set_t set;
-  volatile guint64 sink = 0;
-
-  CPU_ZERO (&set);
-  CPU_SET (hogs->cpu, &set);
-  g_assert_cmpint (sched_setaffinity (0, sizeof set, &set), ==, 0);
-  g_atomic_int_inc (&hogs->running);
-  while (!g_atomic_int_get (&hogs->stop))
-    sink++;
-  return NULL;
-}
-
-typedef struct
-{
   Handler     handler;
   int         cpu;
   guint       n_stalls;
@@ -210,20 +187,14 @@ first_allowed_cpu (void)
 static void
 run_beside_hogs (LoopCase *c)
 {
-  Hogs hogs = { c->cpu, 0, 0 };
-  GThread *threads[N_HOGS];
+  FlTestHogs hogs;
   GThread *loop;
 
   /* Five busy threads share the loop's CPU: ready to run, the loop gets a sixth of it. */
-  for (int i = 0; i < N_HOGS; i++)
-    threads[i] = g_thread_new ("hog", hog_thread, &hogs);
-  while (g_atomic_int_get (&hogs.running) < N_HOGS)
-    g_thread_yield ();
+  fl_test_hogs_start (&hogs, c->cpu, N_HOGS);
   loop = g_thread_new ("loop", loop_thread, c);
   g_thread_join (loop);
-  g_atomic_int_set (&hogs.stop, 1);
-  for (int i = 0; i < N_HOGS; i++)
-    g_thread_join (threads[i]);
+  fl_test_hogs_stop (&hogs);
   g_test_message ("%s handler of %.0f ms: stall %.0f ms, cpu %.0f ms, waiting %.0f ms, %s",
                   c->handler.busy ? "busy" : "sleeping", c->handler.took / 1e3,
                   c->stall.duration_us / 1e3, c->stall.cpu_us / 1e3, c->stall.waiting_us / 1e3,
