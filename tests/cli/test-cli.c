@@ -19,141 +19,13 @@
 #include "futures-lab-server.h"
 #include "futures-lab-tasks.h"
 #include "fl-test-utils.h"
-
-typedef struct
-{
-  gboolean  done;
-  char     *out;
-  char     *err;
-  int       status;
-} Run;
-
-static void
-on_communicated (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err,
-                                        &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_if_exited (G_SUBPROCESS (source))
-                ? g_subprocess_get_exit_status (G_SUBPROCESS (source)) : -1;
-  run->done = TRUE;
-}
-
-static GSubprocess *
-spawn_cli (const char *const *args,
-           const char        *cwd)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("FL_CLI");
-  GSubprocess *process;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  if (cwd != NULL)
-    g_subprocess_launcher_set_cwd (launcher, cwd);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-/* Runs the CLI to its end; the main context turns meanwhile (the in-process servers do not
- * need it, but it keeps the wait bounded). */
-static int
-run_cli (const char *const  *args,
-         const char         *cwd,
-         char              **out,
-         char              **err)
-{
-  g_autoptr(GSubprocess) process = spawn_cli (args, cwd);
-  Run run = { 0 };
-
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &run);
-  fl_test_spin_until (run.done, 60000);
-  if (out != NULL)
-    *out = g_steal_pointer (&run.out);
-  if (err != NULL)
-    *err = g_steal_pointer (&run.err);
-  g_free (run.out);
-  g_free (run.err);
-  return run.status;
-}
-
-typedef struct
-{
-  gboolean  done;
-  char     *line;
-} LineRead;
-
-static void
-on_line (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  LineRead *read = user_data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
-                                                          NULL, NULL);
-  read->done = TRUE;
-}
-
-/* The next line, or NULL at the end; fails the test instead of waiting forever. */
-static char *
-read_line (GDataInputStream *lines)
-{
-  LineRead read = { 0 };
-
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line, &read);
-  fl_test_spin_until (read.done, 30000);
-  return read.line;
-}
-
-static void
-on_waited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-wait_bounded (GSubprocess *process)
-{
-  gboolean done = FALSE;
-
-  g_subprocess_wait_async (process, NULL, on_waited, &done);
-  fl_test_spin_until (done, 30000);
-}
+#include "fl-cli-test-run.h"
 
 /* -a: the book's country_codes.txt, 194 codes. */
 static guint
 n_known_codes (void)
 {
   return 194;
-}
-
-static char *
-make_tmp (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("test-cli-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
 }
 
 /* Every file in @dir is a complete flag, byte for byte; returns how many. */
@@ -335,7 +207,7 @@ test_usage_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *out = NULL, *err = NULL;
-      int status = run_cli (cases[i].args, NULL, &out, &err);
+      int status = fl_cli_test_run (cases[i].args, NULL, &out, &err);
 
       if (status != 2 || strstr (err, cases[i].message) == NULL)
         g_error ("%s %s: exit %d, stderr “%s”", cases[i].args[0], cases[i].args[1], status, err);
@@ -347,14 +219,14 @@ test_usage_errors (void)
 static void
 test_error_preset_accounts_for_every_item (void)
 {
-  g_autofree char *dir = make_tmp ();
+  g_autofree char *dir = fl_cli_test_make_tmp ();
   g_autofree char *out = NULL, *err = NULL;
   g_auto(Summary) summary = { 0 };
   const char *args[] = { "flags", "-s", "ERROR", "--delay", "0-40", "-e", "-l", "80", "-m", "20",
                          "--seed", "5", "--drop-rate", "0.05", "--truncate-rate", "0.05", "--json",
                          "-o", dir, NULL };
 
-  g_assert_cmpint (run_cli (args, NULL, &out, &err), ==, 0);
+  g_assert_cmpint (fl_cli_test_run (args, NULL, &out, &err), ==, 0);
   parse_json_lines (out, &summary);
   assert_every_item_accounted (&summary, 80);
   g_assert_cmpstr (summary.mode, ==, "threads");
@@ -373,13 +245,13 @@ static GHashTable *
 failed_codes (const char *seed,
               const char *mode)
 {
-  g_autofree char *dir = make_tmp ();
+  g_autofree char *dir = fl_cli_test_make_tmp ();
   g_autofree char *out = NULL;
   g_auto(Summary) summary = { 0 };
   const char *args[] = { "flags", "-s", "LOCAL", "--error-rate", "0.3", "-a", "-m", "25",
                          "--mode", mode, "--seed", seed, "--json", "-o", dir, NULL };
 
-  g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
+  g_assert_cmpint (fl_cli_test_run (args, NULL, &out, NULL), ==, 0);
   parse_json_lines (out, &summary);
   assert_every_item_accounted (&summary, n_known_codes ());
   fl_remove_tree (dir);
@@ -430,14 +302,14 @@ test_concurrency_reached_as_asked (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     {
-      g_autofree char *dir = make_tmp ();
+      g_autofree char *dir = fl_cli_test_make_tmp ();
       g_autofree char *out = NULL;
       g_auto(Summary) summary = { 0 };
       const char *args[] = { "flags", "-s", base, "-m", "6", "--mode", modes[i], "-a", "-l",
                              i == 2 ? "3" : "18", "--json", "-o", dir, NULL };
 
       fl_flag_server_reset_stats (server);
-      g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
+      g_assert_cmpint (fl_cli_test_run (args, NULL, &out, NULL), ==, 0);
       parse_json_lines (out, &summary);
       g_assert_cmpuint (summary.ok, ==, i == 2 ? 3 : 18);
       g_assert_cmpuint (summary.concurrency, ==, expected[i]);
@@ -449,10 +321,10 @@ test_concurrency_reached_as_asked (void)
 static void
 test_interrupt_prints_partial_report (void)
 {
-  g_autofree char *dir = make_tmp ();
+  g_autofree char *dir = fl_cli_test_make_tmp ();
   const char *args[] = { "flags", "-s", "LOCAL", "--delay", "400", "--bandwidth", "3000", "-a",
                          "-m", "4", "--json", "-o", dir, NULL };
-  g_autoptr(GSubprocess) process = spawn_cli (args, NULL);
+  g_autoptr(GSubprocess) process = fl_cli_test_spawn (args, NULL, NULL);
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   g_auto(Summary) summary = { 0 };
@@ -462,7 +334,7 @@ test_interrupt_prints_partial_report (void)
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   while (!running)
     {
-      g_autofree char *line = read_line (lines);
+      g_autofree char *line = fl_cli_test_read_line (lines);
 
       g_assert_nonnull (line);
       g_string_append_printf (out, "%s\n", line);
@@ -472,13 +344,13 @@ test_interrupt_prints_partial_report (void)
 
   for (;;)
     {
-      g_autofree char *line = read_line (lines);
+      g_autofree char *line = fl_cli_test_read_line (lines);
 
       if (line == NULL)
         break;
       g_string_append_printf (out, "%s\n", line);
     }
-  wait_bounded (process);
+  fl_cli_test_wait (process, 30000);
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
 
@@ -507,7 +379,7 @@ test_modes_agree (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     {
-      g_autofree char *dir = make_tmp ();
+      g_autofree char *dir = fl_cli_test_make_tmp ();
       g_autofree char *out = NULL;
       g_autofree char *trace = g_build_filename (dir, "trace.json", NULL);
       g_autofree char *flags_dir = g_build_filename (dir, "out", NULL);
@@ -515,7 +387,7 @@ test_modes_agree (void)
       const char *args[] = { "flags", "--mode", modes[i], "c", "zz", "-o", flags_dir, "--trace",
                              trace, NULL };
 
-      g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
+      g_assert_cmpint (fl_cli_test_run (args, NULL, &out, NULL), ==, 0);
       /* C expands to CA..CZ, of which the known C codes exist; ZZ does not. */
       g_assert_nonnull (strstr (out, "Searching for 27 flags: from CA to ZZ"));
       g_assert_nonnull (strstr (out, downloaded));
@@ -530,11 +402,11 @@ test_modes_agree (void)
 static void
 test_default_is_the_populous_twenty (void)
 {
-  g_autofree char *dir = make_tmp ();
+  g_autofree char *dir = fl_cli_test_make_tmp ();
   g_autofree char *out = NULL;
   const char *args[] = { "flags", "-v", NULL };
 
-  g_assert_cmpint (run_cli (args, dir, &out, NULL), ==, 0);
+  g_assert_cmpint (fl_cli_test_run (args, dir, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "LOCAL site: http://127.0.0.1:"));
   g_assert_nonnull (strstr (out, "Searching for 20 flags: from BD to VN"));
   g_assert_nonnull (strstr (out, "20 flags downloaded."));
@@ -551,9 +423,9 @@ test_default_is_the_populous_twenty (void)
 static void
 test_plain_http_server (void)
 {
-  g_autofree char *root = make_tmp ();
+  g_autofree char *root = fl_cli_test_make_tmp ();
   g_autofree char *flags = g_build_filename (root, "flags", NULL);
-  g_autofree char *dir = make_tmp ();
+  g_autofree char *dir = fl_cli_test_make_tmp ();
   g_autoptr(GSubprocess) python = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -582,7 +454,7 @@ test_plain_http_server (void)
                              "--directory", root, "0", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (python));
-  line = read_line (lines);
+  line = fl_cli_test_read_line (lines);
   g_assert_nonnull (line);
   g_assert_nonnull (strstr (line, " port "));
   port = atoi (strstr (line, " port ") + strlen (" port "));
@@ -593,10 +465,10 @@ test_plain_http_server (void)
     const char *args[] = { "flags", "-s", base, "br", "cn", "de", "in", "us", "fr", "jp", "-m",
                            "3", "--json", "-o", dir, NULL };
 
-    g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
+    g_assert_cmpint (fl_cli_test_run (args, NULL, &out, NULL), ==, 0);
   }
   g_subprocess_force_exit (python);
-  wait_bounded (python);
+  fl_cli_test_wait (python, 30000);
 
   parse_json_lines (out, &summary);
   assert_every_item_accounted (&summary, 7);
@@ -614,7 +486,7 @@ test_connection_refused_counts_as_error (void)
   g_autoptr(FlFlagServer) server = fl_flag_server_new (NULL);
   g_autofree char *base = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *dir = make_tmp ();
+  g_autofree char *dir = fl_cli_test_make_tmp ();
   g_auto(Summary) summary = { 0 };
 
   /* A port that was just free: nothing listens there any more. */
@@ -624,7 +496,7 @@ test_connection_refused_counts_as_error (void)
   {
     const char *args[] = { "flags", "-s", base, "cn", "br", "--json", "-o", dir, NULL };
 
-    g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
+    g_assert_cmpint (fl_cli_test_run (args, NULL, &out, NULL), ==, 0);
   }
   parse_json_lines (out, &summary);
   assert_every_item_accounted (&summary, 2);
@@ -638,7 +510,7 @@ static void
 test_serve_answers_and_stops_on_ctrl_c (void)
 {
   const char *args[] = { "serve", "--fail", "cn", "--seed", "3", NULL };
-  g_autoptr(GSubprocess) process = spawn_cli (args, NULL);
+  g_autoptr(GSubprocess) process = fl_cli_test_spawn (args, NULL, NULL);
   g_autoptr(GDataInputStream) lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(GError) error = NULL;
@@ -653,7 +525,7 @@ test_serve_answers_and_stops_on_ctrl_c (void)
   g_autoptr(GBytes) expected = fl_flag_server_lookup_flag ("br");
   const char *start, *end;
 
-  line = read_line (lines);
+  line = fl_cli_test_read_line (lines);
   g_assert_nonnull (line);
   start = strstr (line, "http://127.0.0.1:");
   g_assert_nonnull (start);
@@ -674,7 +546,7 @@ test_serve_answers_and_stops_on_ctrl_c (void)
   g_assert_cmpuint (soup_message_get_status (fail_msg), ==, 418);
 
   g_subprocess_send_signal (process, SIGINT);
-  wait_bounded (process);
+  fl_cli_test_wait (process, 30000);
   g_assert_true (g_subprocess_get_if_exited (process));
   /* Stopped by Ctrl-C, as a shell reports it. */
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
@@ -691,7 +563,7 @@ test_bench_flags_prints_a_json_line (void)
   JsonObject *object;
   guint n;
 
-  g_assert_cmpint (run_cli (args, NULL, &out, NULL), ==, 0);
+  g_assert_cmpint (fl_cli_test_run (args, NULL, &out, NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   n = g_strv_length (lines);
   g_assert_cmpuint (n, >=, 2);
