@@ -13,20 +13,9 @@
 #include "futures-lab-server.h"
 #include "futures-lab-tasks.h"
 #include "fl-test-utils.h"
+#include "fl-tasks-test.h"
 
 #define FD_SLACK 5
-
-static guint
-count_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
 
 /* Every pair AA..ZZ, as `flags --every-pair`: most are 404s. */
 static GStrv
@@ -108,7 +97,7 @@ settle_fds (guint start)
   gint64 end = g_get_monotonic_time () + (gint64) 5000 * FL_TEST_SLOWDOWN * 1000;
   guint now;
 
-  while ((now = count_fds ()) > start + FD_SLACK && g_get_monotonic_time () < end)
+  while ((now = fl_test_count_fds ()) > start + FD_SLACK && g_get_monotonic_time () < end)
     fl_test_iterate (20);
   return now;
 }
@@ -132,23 +121,6 @@ faulty_server (void)
   return server;
 }
 
-static FlExecutor *
-make_executor (guint kind,
-               guint n)
-{
-  switch (kind)
-    {
-    case 0:
-      return fl_thread_executor_new (n);
-    case 1:
-      return fl_loop_executor_new (NULL, n);
-    default:
-      return fl_process_executor_new (MIN (n, 4));
-    }
-}
-
-static const char *const kind_names[] = { "threads", "async", "processes" };
-
 static void
 check_runs (guint kind,
             guint n_runs,
@@ -157,7 +129,7 @@ check_runs (guint kind,
   g_autoptr(FlFlagServer) server = faulty_server ();
   g_autofree char *base = fl_flag_server_dup_base_url (server);
   g_autofree char *output = g_dir_make_tmp ("test-fds-XXXXXX", NULL);
-  g_autoptr(FlExecutor) executor = make_executor (kind, max_conns);
+  g_autoptr(FlExecutor) executor = fl_test_download_executor_new (kind, max_conns);
   g_auto(GStrv) codes = every_pair ();
   guint start, after = 0, worst = 0;
   Tally tally;
@@ -180,9 +152,9 @@ check_runs (guint kind,
       fl_flag_server_get_stats (server, &stats);
       if (after > start + FD_SLACK)
         g_error ("%s, run %u: %u fds open, %u before the runs (%u connections open at the "
-                 "server)", kind_names[kind], run + 1, after, start, stats.connections);
+                 "server)", fl_test_mode_names[kind], run + 1, after, start, stats.connections);
     }
-  g_test_message ("%s: %u fds before, %u after %u runs (at most %u)", kind_names[kind], start,
+  g_test_message ("%s: %u fds before, %u after %u runs (at most %u)", fl_test_mode_names[kind], start,
                   after, n_runs, worst);
   fl_executor_shutdown (executor, TRUE, FALSE);
   fl_remove_tree (output);
@@ -254,7 +226,7 @@ test_limit_hit (void)
       g_assert_true (fl_flag_server_start (server, &error));
       base = fl_flag_server_dup_base_url (server);
       executor = fl_loop_executor_new (NULL, 200);
-      start = count_fds ();
+      start = fl_test_count_fds ();
 
       run_codes (executor, base, output, codes, 200, &tally);
       g_test_message ("%u ok, %u errors; first error: %s", tally.ok, tally.errors,

@@ -17,6 +17,7 @@
 #include "futures-lab-server.h"
 #include "futures-lab-tasks.h"
 #include "fl-test-utils.h"
+#include "fl-tasks-test.h"
 
 /* --- a flags tree on disk, as the flags2 scripts serve it -------------------------------- */
 
@@ -68,17 +69,6 @@ port_answers (guint port)
 
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
   return connection != NULL;
-}
-
-static guint
-count_fds (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
-
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
 }
 
 /* --- the servers ------------------------------------------------------------------------- */
@@ -221,23 +211,6 @@ tally_clear (Tally *tally)
   g_clear_pointer (&tally->first_error, g_free);
 }
 
-static FlExecutor *
-make_executor (guint kind,
-               guint n)
-{
-  switch (kind)
-    {
-    case 0:
-      return fl_thread_executor_new (n);
-    case 1:
-      return fl_loop_executor_new (NULL, n);
-    default:
-      return fl_process_executor_new (MIN (n, 4));
-    }
-}
-
-static const char *const kind_names[] = { "threads", "async", "processes" };
-
 static void
 run_codes (guint        kind,
            const char  *base,
@@ -246,7 +219,7 @@ run_codes (guint        kind,
            gboolean     metadata,
            Tally       *tally)
 {
-  g_autoptr(FlExecutor) executor = make_executor (kind, max_conns);
+  g_autoptr(FlExecutor) executor = fl_test_download_executor_new (kind, max_conns);
   g_autoptr(GPtrArray) futures = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *output = g_dir_make_tmp ("test-foreign-out-XXXXXX", NULL);
   gint64 start;
@@ -298,21 +271,21 @@ check_every_mode (Foreign  *foreign,
                   guint     max_conns)
 {
   guint n = g_strv_length (codes);
-  guint fds = count_fds ();
+  guint fds = fl_test_count_fds ();
 
   for (guint kind = 0; kind < 3; kind++)
     {
       Tally tally;
 
       run_codes (kind, foreign->base, codes, max_conns, TRUE, &tally);
-      g_test_message ("%s, -m %u: %u ok, %u errors in %.2f s (%s)", kind_names[kind], max_conns,
+      g_test_message ("%s, -m %u: %u ok, %u errors in %.2f s (%s)", fl_test_mode_names[kind], max_conns,
                       tally.ok, tally.errors, tally.elapsed,
                       tally.first_error != NULL ? tally.first_error : "no error");
       g_assert_cmpuint (tally.errors, ==, 0);
       g_assert_cmpuint (tally.ok, ==, n);
       tally_clear (&tally);
     }
-  g_test_message ("fds: %u before, %u after", fds, count_fds ());
+  g_test_message ("fds: %u before, %u after", fds, fl_test_count_fds ());
 }
 
 static void
@@ -434,7 +407,7 @@ test_python_clients_leave_nothing_open (void)
   server = fl_flag_server_new (config);
   g_assert_true (fl_flag_server_start (server, &error));
   base = fl_flag_server_dup_base_url (server);
-  start = count_fds ();
+  start = fl_test_count_fds ();
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                               &error, python (), "-c", python_clients, base, joined, NULL);
@@ -447,7 +420,7 @@ test_python_clients_leave_nothing_open (void)
 
   /* The clients are gone; so must be every connection they had. */
   end = g_get_monotonic_time () + (gint64) 5000 * FL_TEST_SLOWDOWN * 1000;
-  while ((now = count_fds ()) > start + 2 && g_get_monotonic_time () < end)
+  while ((now = fl_test_count_fds ()) > start + 2 && g_get_monotonic_time () < end)
     fl_test_iterate (20);
   fl_flag_server_get_stats (server, &stats);
   g_test_message ("fds: %u before, %u after; %u connections open, %" G_GUINT64_FORMAT
