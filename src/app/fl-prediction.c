@@ -176,7 +176,6 @@ prediction_new (const char *question,
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *result_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-question-symbolic");
   GtkWidget *label;
 
   self->question = g_strdup (question);
@@ -185,9 +184,10 @@ prediction_new (const char *question,
   g_object_set (row, "margin-start", 12, "margin-end", 12, "margin-top", 8, NULL);
   g_object_set (result_row, "margin-start", 12, "margin-end", 12, "margin-bottom", 8, NULL);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  /* No icon: the theme's question icon is an SVG that does not load everywhere (a broken
+   * image on a classroom PC); the bold "Predict:" says what the card is. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Prediction"), -1);
-  gtk_box_append (GTK_BOX (row), icon);
   label = gtk_label_new (NULL);
   {
     g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b> %s", _("Predict:"), question);
