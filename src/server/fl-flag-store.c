@@ -33,13 +33,29 @@ is_code (const char *text,
   return length == 2 && g_ascii_islower (text[0]) && g_ascii_islower (text[1]);
 }
 
+/* The server's resource, with a reference of our own: the generated code drops its own in
+ * a destructor at exit, while a server thread may still be answering (an app or a test that
+ * returns from main() with a request in its delay read a freed resource). */
+static GResource *
+store_resource (void)
+{
+  static gsize once = 0;
+  static GResource *resource;
+
+  if (g_once_init_enter (&once))
+    {
+      resource = g_resource_ref (fl_server_get_resource ());
+      g_once_init_leave (&once, 1);
+    }
+  return resource;
+}
+
 static GBytes *
 lookup_flag (const char *cc)
 {
   g_autofree char *path = g_strdup_printf (RESOURCE_PREFIX "flags/%s.gif", cc);
 
-  return g_resource_lookup_data (fl_server_get_resource (), path,
-                                 G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  return g_resource_lookup_data (store_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
 }
 
 static GBytes *
@@ -114,7 +130,7 @@ load_store (gpointer data)
   store->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_bytes_unref);
 
-  json = g_resource_lookup_data (fl_server_get_resource (), RESOURCE_PREFIX "countries.json",
+  json = g_resource_lookup_data (store_resource (), RESOURCE_PREFIX "countries.json",
                                  G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (json == NULL
       || !json_parser_load_from_data (parser, g_bytes_get_data (json, NULL),
