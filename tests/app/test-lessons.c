@@ -127,11 +127,12 @@ test_settings_table (void)
     {
       FlPage *page = fl_window_get_page (window, infos[i].page);
       g_autoptr(GVariant) value = NULL;
+      g_autofree char *printed = NULL;
 
       g_assert_nonnull (page);
       value = g_variant_ref_sink (read_control (page, &infos[i]));
-      g_test_message ("%s.%s = %s", infos[i].page, infos[i].key,
-                      g_variant_print (value, FALSE));
+      printed = g_variant_print (value, FALSE);
+      g_test_message ("%s.%s = %s", infos[i].page, infos[i].key, printed);
     }
   for (guint i = 0; demos[i] != NULL; i++)
     {
