@@ -15,6 +15,7 @@ loiter_job (GVariant       *args,
 {
   const FlJobInfo *sleep_job = fl_job_registry_lookup ("sleep");
   g_autoptr(GVariant) slept = NULL;
+  g_autoptr(GVariant) sleep_args = NULL;
   guint n, unit_ms;
 
   g_variant_get (args, "(uu)", &n, &unit_ms);
@@ -25,10 +26,12 @@ loiter_job (GVariant       *args,
       return NULL;
     }
 
-  slept = sleep_job->func (g_variant_new ("(u)", n * unit_ms), cancellable, progress, error);
+  /* The sleep job borrows its arguments and returns its own reference. */
+  sleep_args = g_variant_ref_sink (g_variant_new ("(u)", n * unit_ms));
+  slept = sleep_job->func (sleep_args, cancellable, progress, error);
   if (slept == NULL)
     return NULL;
-  g_variant_ref_sink (slept);
+  g_variant_take_ref (slept);
   return g_variant_new_uint32 (n * 10);
 }
 
@@ -59,6 +62,7 @@ loiter_job_async (GVariant            *args,
 {
   const FlJobInfo *sleep_job = fl_job_registry_lookup ("sleep");
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GVariant) sleep_args = NULL;
   guint n, unit_ms;
 
   g_variant_get (args, "(uu)", &n, &unit_ms);
@@ -70,8 +74,8 @@ loiter_job_async (GVariant            *args,
       g_object_unref (task);
       return;
     }
-  sleep_job->async_func (g_variant_new ("(u)", n * unit_ms), cancellable, progress,
-                         loiter_slept, task);
+  sleep_args = g_variant_ref_sink (g_variant_new ("(u)", n * unit_ms));
+  sleep_job->async_func (sleep_args, cancellable, progress, loiter_slept, task);
 }
 
 static GVariant *
