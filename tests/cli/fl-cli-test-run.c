@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "fl-cli-test-run.h"
 #include "fl-test-utils.h"
@@ -92,6 +93,16 @@ fl_cli_test_run (const char *const  *args,
   g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &run);
   fl_test_spin_until (run.done, 60000);
   status = fl_cli_test_wait (process, 10000);
+  /* A sanitizer's report in the child (its exit status is then 1) goes to the test's log
+   * first, whatever the caller checks: a failing run's stderr is long and the report is at
+   * its end. */
+  if (status != 0 && run.err != NULL)
+    {
+      const char *report = strstr (run.err, "Sanitizer");
+
+      if (report != NULL)
+        g_test_message ("the CLI's sanitizer report: %s", report);
+    }
   if (out != NULL)
     *out = g_steal_pointer (&run.out);
   if (err != NULL)
