@@ -96,7 +96,7 @@ test_first_completed (void)
 {
   fl_coroutines_page_set_tasks (page, FL_COROUTINES_SLEEP, 6, 0, 1.5, 1.0);
   run ("first-completed");
-  fl_test_spin_until (fl_coroutines_page_get_outcome (page) != NULL, 5000);
+  fl_test_spin_until (fl_coroutines_page_get_outcome (page) != NULL, 10000);
   /* the shortest task is #2 (250 ms); the others are still running then */
   g_assert_cmpuint (fl_coroutines_page_get_n_first_done (page), ==, 1);
   g_assert_nonnull (strstr (fl_coroutines_page_get_outcome (page), "done = {#2} and 5 pending"));
