@@ -17,6 +17,7 @@
 #include "fl-queue-page.h"
 #include "fl-script-page.h"
 #include "fl-settings.h"
+#include "fl-timeline.h"
 #include "fl-window.h"
 
 struct _FlWindow
@@ -31,6 +32,7 @@ struct _FlWindow
   GtkToggleButton *search_button;
   GtkStack        *stack;
   FlJankMeter     *jank_meter;
+  FlTimeControls  *time_controls;
 
   /* owned */
   char            *filter;
@@ -110,9 +112,48 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The header's Pause and Step act on the page shown. */
+static void
+visible_child_cb (FlWindow *self)
+{
+  if (self->time_controls != NULL)
+    fl_time_controls_set_page (self->time_controls, fl_window_get_visible_page (self));
+}
+
+/* Whether the key belongs to the focused widget: text entry (entries, spin buttons, the
+ * source view), a slider, anything in a popover (a drop-down's list, a menu), or the
+ * timeline, whose ←/→ move its time cursor. */
+static gboolean
+focus_wants_key (FlWindow *self)
+{
+  for (GtkWidget *w = gtk_root_get_focus (GTK_ROOT (self)); w != NULL && w != GTK_WIDGET (self);
+       w = gtk_widget_get_parent (w))
+    if (GTK_IS_EDITABLE (w) || GTK_IS_TEXT (w) || GTK_IS_TEXT_VIEW (w)
+        || GTK_IS_SPIN_BUTTON (w) || GTK_IS_RANGE (w) || GTK_IS_POPOVER (w)
+        || FL_IS_TIMELINE (w))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                FlWindow              *self)
+{
+  return fl_window_handle_time_key (self, keyval, state);
+}
+
 static void
 fl_window_dispose (GObject *object)
 {
+  FlWindow *self = FL_WINDOW (object);
+
+  if (self->stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->stack, visible_child_cb, self);
+  if (self->time_controls != NULL)
+    fl_time_controls_set_page (self->time_controls, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), FL_TYPE_WINDOW);
   G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
 }
@@ -134,6 +175,7 @@ fl_window_class_init (FlWindowClass *klass)
   object_class->finalize = fl_window_finalize;
 
   g_type_ensure (FL_TYPE_JANK_METER);
+  g_type_ensure (FL_TYPE_TIME_CONTROLS);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/FuturesLab/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, content);
@@ -142,6 +184,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, jank_meter);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, time_controls);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -161,6 +204,8 @@ visible_page_source (GtkWindow *window)
 static void
 fl_window_init (FlWindow *self)
 {
+  GtkEventController *key;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_list_box_set_filter_func (self->demo_list, filter_func, self, NULL);
@@ -179,6 +224,20 @@ fl_window_init (FlWindow *self)
   fl_settings_track_window (GTK_WINDOW (self), TRUE);
   fl_a11y_label_tree (GTK_WIDGET (self));
   fl_a11y_watch_pages (GTK_WIDGET (self));
+
+  /* After the tree is labelled: the controls name their buttons themselves ("Pause" or
+   * "Resume"), not after their tooltips. */
+  g_signal_connect_object (self->stack, "notify::visible-child",
+                           G_CALLBACK (visible_child_cb), self, G_CONNECT_SWAPPED);
+  visible_child_cb (self);
+
+  /* Space and → for pause and step, in the capture phase: otherwise Space would first
+   * activate the focused button, often the Run button just clicked, which starts a new
+   * run instead of pausing this one. fl_window_handle_time_key() says when they act. */
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
 }
 
 /**
@@ -297,4 +356,60 @@ fl_window_get_n_visible_demos (FlWindow *self)
       if (filter_func (row, self))
         n++;
     }
+}
+
+/**
+ * fl_window_get_time_controls:
+ *
+ * Returns: (transfer none): the header's Pause and Step, acting on the page shown
+ */
+FlTimeControls *
+fl_window_get_time_controls (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->time_controls;
+}
+
+/**
+ * fl_window_handle_time_key:
+ * @keyval: the key pressed
+ * @state: the modifiers held
+ *
+ * The window's Space and → (what its key controller calls): Space pauses or resumes the
+ * run of the page shown (page.pause), → lets one transition through (page.step). They act
+ * only without Ctrl, Alt, Shift, Super or Meta, when the focus is not in text entry, a
+ * slider, a popover or the timeline (those keys are theirs there), and only when they have
+ * something to do: Space while the run can be paused or is paused, → while it is paused.
+ * Otherwise the key keeps its usual meaning (→ moves the focus, Space activates).
+ *
+ * Returns: %TRUE if the key paused, resumed or stepped the run (nothing else gets it)
+ */
+gboolean
+fl_window_handle_time_key (FlWindow        *self,
+                           guint            keyval,
+                           GdkModifierType  state)
+{
+  FlPage *page;
+  FlRun *run;
+  gboolean space = keyval == GDK_KEY_space || keyval == GDK_KEY_KP_Space;
+  gboolean right = keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right;
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  if (!space && !right)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK
+                | GDK_SUPER_MASK | GDK_META_MASK)) != 0)
+    return FALSE;
+  if (focus_wants_key (self))
+    return FALSE;
+  page = fl_window_get_visible_page (self);
+  run = page != NULL ? fl_page_get_run (page) : NULL;
+  if (run == NULL)
+    return FALSE;
+  if (space && (fl_run_can_pause (run) || fl_run_is_paused (run)))
+    return gtk_widget_activate_action (GTK_WIDGET (page), "page.pause", NULL);
+  if (right && fl_run_is_paused (run))
+    return gtk_widget_activate_action (GTK_WIDGET (page), "page.step", NULL);
+  return FALSE;
 }

@@ -8,6 +8,7 @@
 
 #include "fl-jank-meter.h"
 #include "fl-page.h"
+#include "fl-time-controls.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,9 @@ void         fl_window_cancel_all       (FlWindow       *self);
 void         fl_window_set_search       (FlWindow       *self,
                                          const char     *text);
 guint        fl_window_get_n_visible_demos (FlWindow    *self);
+FlTimeControls *fl_window_get_time_controls (FlWindow   *self);
+gboolean     fl_window_handle_time_key  (FlWindow       *self,
+                                         guint           keyval,
+                                         GdkModifierType state);
 
 G_END_DECLS

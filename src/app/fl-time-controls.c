@@ -1,0 +1,294 @@
+/* fl-time-controls.c: Pause and Step for the run of the page shown, in the header bar
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine can hold a live run at its gate (see FlGate): no job starts and no end is
+ * delivered until the teacher lets one transition through. These controls are the page's
+ * own actions, page.pause and page.step, on buttons: they follow one page (the window
+ * gives them the page it shows) and that page's current run, and say what the last step
+ * let through ("Paused · started cn").
+ *
+ * Pause is sensitive while the run can be paused, and stays so while it is paused (to
+ * resume it); Step only while the run can be paused (a step from a running run pauses it
+ * first, as page.step does). Both are insensitive without a run, for a run made from a
+ * trace, and once the run is complete or cancelled.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-time-controls.h"
+
+struct _FlTimeControls
+{
+  GtkBox           parent_instance;
+
+  /* borrowed: children */
+  GtkToggleButton *pause_button;
+  GtkButton       *step_button;
+  GtkLabel        *status_label;
+
+  /* owned */
+  FlPage          *page;
+  FlRun           *run;           /* the page's run, while the controls watch it */
+
+  gulong           toggled_handler;
+  gulong           gate_handler;
+  gulong           page_run_handler;
+  gulong           progress_handler;
+  gulong           completed_handler;
+};
+
+G_DEFINE_FINAL_TYPE (FlTimeControls, fl_time_controls, GTK_TYPE_BOX)
+
+/* Brings the buttons and the status in line with the page's run. The toggle is set with
+ * its handler blocked: it mirrors the run, it does not act on it. */
+static void
+update (FlTimeControls *self)
+{
+  FlRun *run = self->page != NULL ? fl_page_get_run (self->page) : NULL;
+  gboolean can_pause = run != NULL && fl_run_can_pause (run);
+  gboolean paused = run != NULL && fl_run_is_paused (run);
+  const char *status = paused ? fl_page_get_gate_status (self->page) : NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), can_pause || paused);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->step_button), can_pause);
+
+  g_signal_handler_block (self->pause_button, self->toggled_handler);
+  gtk_toggle_button_set_active (self->pause_button, paused);
+  g_signal_handler_unblock (self->pause_button, self->toggled_handler);
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
+                            paused ? "media-playback-start-symbolic"
+                                   : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
+                               paused ? _("Resume the run (Space)")
+                                      : _("Pause the run (Space)"));
+  /* TRANSLATORS: the accessible names of the header's Pause button, by what it does */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  paused ? _("Resume") : _("Pause"),
+                                  -1);
+
+  /* A label is read by its text: the status needs no other name. */
+  gtk_label_set_text (self->status_label, status != NULL ? status : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
+}
+
+static void
+unwatch_run (FlTimeControls *self)
+{
+  if (self->run == NULL)
+    return;
+  g_clear_signal_handler (&self->progress_handler, self->run);
+  g_clear_signal_handler (&self->completed_handler, self->run);
+  g_clear_object (&self->run);
+}
+
+/* Follows the page's current run: its progress and end change what the buttons can do
+ * (a run that completes, or is cancelled, can no longer be paused). */
+static void
+watch_run (FlTimeControls *self)
+{
+  FlRun *run = self->page != NULL ? fl_page_get_run (self->page) : NULL;
+
+  if (run == self->run)
+    return;
+  unwatch_run (self);
+  if (run == NULL)
+    return;
+  self->run = g_object_ref (run);
+  self->progress_handler = g_signal_connect_object (run, "progress", G_CALLBACK (update),
+                                                    self, G_CONNECT_SWAPPED);
+  self->completed_handler = g_signal_connect_object (run, "completed", G_CALLBACK (update),
+                                                     self, G_CONNECT_SWAPPED);
+}
+
+static void
+page_run_cb (FlTimeControls *self)
+{
+  watch_run (self);
+  update (self);
+}
+
+static void
+pause_toggled_cb (FlTimeControls *self)
+{
+  if (self->page != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->page), "page.pause", NULL);
+  /* The action may have done nothing (the run ended meanwhile): show the run as it is. */
+  update (self);
+}
+
+static void
+step_clicked_cb (FlTimeControls *self)
+{
+  if (self->page != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->page), "page.step", NULL);
+  update (self);
+}
+
+static void
+fl_time_controls_dispose (GObject *object)
+{
+  FlTimeControls *self = FL_TIME_CONTROLS (object);
+
+  fl_time_controls_set_page (self, NULL);
+
+  G_OBJECT_CLASS (fl_time_controls_parent_class)->dispose (object);
+}
+
+static void
+fl_time_controls_class_init (FlTimeControlsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fl_time_controls_dispose;
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "timecontrols");
+}
+
+static void
+fl_time_controls_init (FlTimeControls *self)
+{
+  GtkWidget *pause = gtk_toggle_button_new ();
+  GtkWidget *step = gtk_button_new_from_icon_name ("media-skip-forward-symbolic");
+  GtkWidget *status = gtk_label_new (NULL);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Pause and step"), -1);
+
+  /* Pause and Step side by side, as one linked group. */
+  gtk_widget_add_css_class (buttons, "linked");
+  gtk_box_append (GTK_BOX (buttons), pause);
+  gtk_box_append (GTK_BOX (buttons), step);
+  gtk_box_append (GTK_BOX (self), buttons);
+
+  gtk_button_set_icon_name (GTK_BUTTON (pause), "media-playback-pause-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (pause),
+                                  GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS, "space",
+                                  -1);
+  self->pause_button = GTK_TOGGLE_BUTTON (pause);
+  self->toggled_handler = g_signal_connect_swapped (pause, "toggled",
+                                                    G_CALLBACK (pause_toggled_cb), self);
+
+  /* TRANSLATORS: a transition is a job starting or a job's end being delivered */
+  gtk_widget_set_tooltip_text (step, _("Let one transition through (→)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (step),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Step"),
+                                  GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS, "Right",
+                                  -1);
+  self->step_button = GTK_BUTTON (step);
+  g_signal_connect_swapped (step, "clicked", G_CALLBACK (step_clicked_cb), self);
+
+  /* A step names the future it let through; a long label is cut so the header fits. */
+  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (status), 24);
+  gtk_label_set_single_line_mode (GTK_LABEL (status), TRUE);
+  gtk_widget_add_css_class (status, "dim-label");
+  gtk_widget_add_css_class (status, "numeric");
+  self->status_label = GTK_LABEL (status);
+  gtk_box_append (GTK_BOX (self), status);
+
+  update (self);
+}
+
+/**
+ * fl_time_controls_new:
+ *
+ * Returns: (transfer floating): Pause, Step and the run's pause status, following no page
+ *   until fl_time_controls_set_page()
+ */
+GtkWidget *
+fl_time_controls_new (void)
+{
+  return g_object_new (FL_TYPE_TIME_CONTROLS, NULL);
+}
+
+/**
+ * fl_time_controls_get_page:
+ *
+ * Returns: (transfer none) (nullable): the page the controls act on
+ */
+FlPage *
+fl_time_controls_get_page (FlTimeControls *self)
+{
+  g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
+  return self->page;
+}
+
+/**
+ * fl_time_controls_set_page:
+ * @page: (nullable): the page whose runs the controls pause and step
+ *
+ * Makes the controls act on @page and follow it: its current run (#FlPage:run), that
+ * run's progress and end, and its pause status (#FlPage::gate-changed). The old page and
+ * its run are let go.
+ */
+void
+fl_time_controls_set_page (FlTimeControls *self,
+                           FlPage         *page)
+{
+  g_return_if_fail (FL_IS_TIME_CONTROLS (self));
+  g_return_if_fail (page == NULL || FL_IS_PAGE (page));
+
+  if (self->page == page)
+    return;
+  unwatch_run (self);
+  if (self->page != NULL)
+    {
+      g_clear_signal_handler (&self->gate_handler, self->page);
+      g_clear_signal_handler (&self->page_run_handler, self->page);
+    }
+  g_set_object (&self->page, page);
+  if (page != NULL)
+    {
+      self->gate_handler = g_signal_connect_object (page, "gate-changed", G_CALLBACK (update),
+                                                    self, G_CONNECT_SWAPPED);
+      self->page_run_handler = g_signal_connect_object (page, "notify::run",
+                                                        G_CALLBACK (page_run_cb), self,
+                                                        G_CONNECT_SWAPPED);
+    }
+  watch_run (self);
+  update (self);
+}
+
+/**
+ * fl_time_controls_get_pause_button:
+ *
+ * Returns: (transfer none): the Pause toggle button
+ */
+GtkWidget *
+fl_time_controls_get_pause_button (FlTimeControls *self)
+{
+  g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
+  return GTK_WIDGET (self->pause_button);
+}
+
+/**
+ * fl_time_controls_get_step_button:
+ *
+ * Returns: (transfer none): the Step button
+ */
+GtkWidget *
+fl_time_controls_get_step_button (FlTimeControls *self)
+{
+  g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
+  return GTK_WIDGET (self->step_button);
+}
+
+/**
+ * fl_time_controls_get_status:
+ *
+ * Returns: (nullable): what the status label shows ("Paused", "Paused · started cn"), or
+ *   %NULL while it is hidden (the run is not paused)
+ */
+const char *
+fl_time_controls_get_status (FlTimeControls *self)
+{
+  g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->status_label)))
+    return NULL;
+  return gtk_label_get_text (self->status_label);
+}
