@@ -11,6 +11,8 @@
  *   - a GMutex / GCond orders what is done under it;
  *   - g_thread_pool_push() comes before the pool's function starts on a (reused) thread;
  *   - g_cancellable_connect() comes before the handler runs on the cancelling thread;
+ *   - g_task_run_in_thread() comes before the task's function runs on GTask's pool, and
+ *     the function before g_task_propagate_pointer();
  *   - a g_once() initializer comes before every use of its value.
  * Rather than suppressing every report with a GLib frame in it (that hides the engine's
  * own races too: every lane thread starts in GLib), the calls our code makes are wrapped so
@@ -81,6 +83,8 @@ __tsan_default_options (void)
 #pragma weak __real_g_thread_pool_new
 #pragma weak __real_g_thread_pool_push
 #pragma weak __real_g_cancellable_connect
+#pragma weak __real_g_task_run_in_thread
+#pragma weak __real_g_task_propagate_pointer
 
 void        __real_g_object_unref       (gpointer object);
 void        __wrap_g_object_unref       (gpointer object);
@@ -104,6 +108,10 @@ gulong      __real_g_cancellable_connect (GCancellable *cancellable, GCallback c
                                           gpointer data, GDestroyNotify data_destroy_func);
 gulong      __wrap_g_cancellable_connect (GCancellable *cancellable, GCallback callback,
                                           gpointer data, GDestroyNotify data_destroy_func);
+void        __real_g_task_run_in_thread (GTask *task, GTaskThreadFunc task_func);
+void        __wrap_g_task_run_in_thread (GTask *task, GTaskThreadFunc task_func);
+gpointer    __real_g_task_propagate_pointer (GTask *task, GError **error);
+gpointer    __wrap_g_task_propagate_pointer (GTask *task, GError **error);
 
 /* Each unref publishes what this thread did to the object; the one that drops the last
  * reference (it reads a count of 1) first takes in all of them, so the finalizer and the
@@ -275,6 +283,52 @@ __wrap_g_cancellable_connect (GCancellable   *cancellable,
   __tsan_release (box);
   return __real_g_cancellable_connect (cancellable, G_CALLBACK (fl_tsan_cancelled), box,
                                        fl_tsan_cancel_box_free);
+}
+
+/* g_task_run_in_thread(): what the caller did before handing the task over happens
+ * before the function runs on GTask's pool (whose queue is inside GLib), and what the
+ * function did happens before the result is taken: GTask delivers a threaded task's
+ * result once its function has returned. */
+typedef struct
+{
+  GTaskThreadFunc func;
+} FlTsanTaskBox;
+
+void fl_tsan_task_trampoline (GTask *task, gpointer source_object, gpointer task_data,
+                              GCancellable *cancellable);
+
+FL_TSAN_WEAK void
+fl_tsan_task_trampoline (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  FlTsanTaskBox *box;
+
+  __tsan_acquire (task);
+  box = g_object_get_data (G_OBJECT (task), "fl-tsan-task-func");
+  box->func (task, source_object, task_data, cancellable);
+  __tsan_release (task);
+}
+
+FL_TSAN_WEAK gpointer
+__wrap_g_task_propagate_pointer (GTask   *task,
+                                 GError **error)
+{
+  __tsan_acquire (task);
+  return __real_g_task_propagate_pointer (task, error);
+}
+
+FL_TSAN_WEAK void
+__wrap_g_task_run_in_thread (GTask           *task,
+                             GTaskThreadFunc  task_func)
+{
+  FlTsanTaskBox *box = g_new (FlTsanTaskBox, 1);
+
+  box->func = task_func;
+  g_object_set_data_full (G_OBJECT (task), "fl-tsan-task-func", box, g_free);
+  __tsan_release (task);
+  __real_g_task_run_in_thread (task, fl_tsan_task_trampoline);
 }
 
 /* g_once(): GLib's macro reads the status without a barrier TSan can see. Here the

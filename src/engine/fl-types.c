@@ -6,7 +6,17 @@
 
 #include "fl-types.h"
 
-G_DEFINE_QUARK (fl-error-quark, fl_error)
+/* Not G_DEFINE_QUARK: its plain static is written by whichever worker thread fails
+ * first while others read it, a data race (ThreadSanitizer reported it). */
+GQuark
+fl_error_quark (void)
+{
+  static gsize quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("fl-error-quark"));
+  return (GQuark) quark;
+}
 
 const char *
 fl_future_state_to_string (FlFutureState state)

@@ -264,7 +264,7 @@ fetch (GTask      *task,
 
   _fl_download_guard_stop (&self->guard);
   g_clear_object (&self->msg);
-  self->msg = soup_message_new (SOUP_METHOD_GET, url);
+  self->msg = soup_message_new ("GET", url);
   if (self->msg == NULL)
     {
       return_error (task, g_error_new (FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_INVALID_URL,

@@ -35,7 +35,17 @@
 #define READ_CHUNK        16384
 #define NOT_FOUND_DRAIN_BYTES 65536
 
-G_DEFINE_QUARK (fl-download-error-quark, fl_download_error)
+/* Not G_DEFINE_QUARK: its plain static is written by whichever worker thread fails
+ * first while others read it, a data race (ThreadSanitizer reported it). */
+GQuark
+fl_download_error_quark (void)
+{
+  static gsize quark = 0;
+
+  if (g_once_init_enter (&quark))
+    g_once_init_leave (&quark, g_quark_from_static_string ("fl-download-error-quark"));
+  return (GQuark) quark;
+}
 
 void
 _fl_download_request_free (FlDownloadRequest *req)
@@ -514,7 +524,10 @@ fetch_sync (FlDownloadRequest  *req,
             SoupMessage       **msg_out,
             GError            **error)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+  /* "GET", not SOUP_METHOD_GET: that macro interns the string on first use with a plain
+   * read beside its atomic write, a data race when two worker threads start at once
+   * (ThreadSanitizer reported it); libsoup interns the method itself. */
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GInputStream) stream = NULL;
   g_auto(FlDownloadBody) body = { 0 };
   FlInformationalGuard guard = { 0 };
@@ -703,7 +716,9 @@ pending_temp_begin (const char *temp)
 static void
 pending_temp_end (void)
 {
-  pending_temp_set = 0;
+  /* Only where it was set: in a thread pool every download ends here at once. */
+  if (track_temp)
+    pending_temp_set = 0;
 }
 
 /**
