@@ -9,6 +9,9 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
 
 #include "fl-lock.h"
 
@@ -26,6 +29,50 @@ G_BEGIN_DECLS
 #endif
 
 #define FL_TEST_TIMEOUT_MS (10000 * FL_TEST_SLOWDOWN)
+
+/* In the child before exec: it is killed when the test process ends. */
+static inline void
+fl_test_child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* A launcher whose children do not outlive the test: a test that a sanitizer report ends
+ * would otherwise leave its server running, holding the test's output pipes, and meson
+ * waited for it without end. */
+static inline GSubprocessLauncher *
+fl_test_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, fl_test_child_setup, NULL, NULL);
+  return launcher;
+}
+
+/* g_subprocess_new() with fl_test_launcher_new()'s launcher. */
+static inline GSubprocess *
+fl_test_subprocess_new (GSubprocessFlags   flags,
+                        GError           **error,
+                        const char        *argv0,
+                        ...)
+{
+  GSubprocessLauncher *launcher = fl_test_launcher_new (flags);
+  GPtrArray *argv = g_ptr_array_new ();
+  GSubprocess *process;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) argv0);
+  va_start (ap, argv0);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
+  g_ptr_array_unref (argv);
+  g_object_unref (launcher);
+  return process;
+}
 
 static inline gboolean
 fl_test_wake_cb (gpointer data)

@@ -449,9 +449,10 @@ test_plain_http_server (void)
     }
 
   /* Port 0: the kernel picks one, which the server prints; -u for unbuffered output. */
-  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, "python3", "-u", "-m", "http.server", "--bind", "127.0.0.1",
-                             "--directory", root, "0", NULL);
+  python = fl_test_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                   &error, "python3", "-u", "-m", "http.server", "--bind",
+                                   "127.0.0.1", "--directory", root, "0", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (python));
   line = fl_cli_test_read_line (lines);

@@ -84,7 +84,7 @@ run_python_argv (Run         *run,
     g_ptr_array_add (argv, g_strdup (g_ptr_array_index (args, i)));
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+  launcher = fl_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   /* Leave the source tree as it was; and run with the usual sys.path (script folder first),

@@ -127,8 +127,8 @@ python_start (Foreign  *foreign,
   foreign->dir = g_dir_make_tmp ("test-foreign-python-XXXXXX", &error);
   g_assert_no_error (error);
   write_tree (foreign->dir, codes);
-  foreign->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python (), "-c",
-                                       python_server, foreign->dir, NULL);
+  foreign->process = fl_test_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python (),
+                                             "-c", python_server, foreign->dir, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (foreign->process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -188,8 +188,8 @@ nginx_start (Foreign  *foreign,
   conf_path = g_build_filename (foreign->dir, "nginx.conf", NULL);
   log = g_build_filename (foreign->dir, "error.log", NULL);
   g_assert_true (g_file_set_contents (conf_path, conf, -1, NULL));
-  foreign->process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, nginx, "-p",
-                                       foreign->dir, "-c", conf_path, "-e", log, NULL);
+  foreign->process = fl_test_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, nginx, "-p",
+                                             foreign->dir, "-c", conf_path, "-e", log, NULL);
   g_assert_no_error (error);
   fl_test_spin_until (port_answers (port), 10000);
   foreign->base = g_strdup_printf ("http://127.0.0.1:%u/flags", port);
@@ -409,8 +409,9 @@ test_python_clients_leave_nothing_open (void)
   base = fl_flag_server_dup_base_url (server);
   start = fl_test_count_fds ();
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, python (), "-c", python_clients, base, joined, NULL);
+  process = fl_test_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                    | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                    &error, python (), "-c", python_clients, base, joined, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
   g_assert_no_error (error);
