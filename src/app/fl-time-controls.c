@@ -37,6 +37,12 @@ struct _FlTimeControls
   gulong           page_run_handler;
   gulong           progress_handler;
   gulong           completed_handler;
+
+  /* what the buttons show, so that a run's progress (every batch of ends) costs nothing
+   * while neither changes */
+  gboolean         shown;
+  gboolean         shown_paused;
+  gboolean         shown_can_pause;
 };
 
 G_DEFINE_FINAL_TYPE (FlTimeControls, fl_time_controls, GTK_TYPE_BOX)
@@ -50,6 +56,13 @@ update (FlTimeControls *self)
   gboolean can_pause = run != NULL && fl_run_can_pause (run);
   gboolean paused = run != NULL && fl_run_is_paused (run);
   const char *status = paused ? fl_page_get_gate_status (self->page) : NULL;
+
+  if (self->shown && paused == self->shown_paused && can_pause == self->shown_can_pause
+      && g_strcmp0 (status != NULL ? status : "", gtk_label_get_text (self->status_label)) == 0)
+    return;
+  self->shown = TRUE;
+  self->shown_paused = paused;
+  self->shown_can_pause = can_pause;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), can_pause || paused);
   gtk_widget_set_sensitive (GTK_WIDGET (self->step_button), can_pause);
