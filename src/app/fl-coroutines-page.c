@@ -271,8 +271,9 @@ task_done_cb (FlFuture *future,
                               since_start (self, fl_future_get_finished_time (future)));
     }
   else
-    text = g_strdup_printf ("%s at +%.2f s", s == FL_FUTURE_CANCELLED ? _("cancelled")
-                                                                      : _("failed"),
+    /* TRANSLATORS: a task card's end; %.2f is seconds since the run started */
+    text = g_strdup_printf (s == FL_FUTURE_CANCELLED ? _("cancelled at +%.2f s")
+                                                     : _("failed at +%.2f s"),
                             since_start (self, fl_future_get_finished_time (future)));
   gtk_label_set_text (GTK_LABEL (state), text);
   gtk_widget_remove_css_class (state, "dim-label");
