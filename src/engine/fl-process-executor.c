@@ -10,10 +10,18 @@
  *
  * Worker lifetime: a worker that dies fails only its own future and is replaced (strict
  * mode instead breaks the pool, like BrokenProcessPool). Cancelling a running future kills
- * its worker (SIGTERM, then SIGKILL after the grace period). Workers are reaped by
- * GSubprocess before the lane thread moves on; each worker is started by its lane thread
- * with PR_SET_PDEATHSIG, so when that thread (or the whole parent) goes away, the worker
- * is killed: no zombie and no orphan.
+ * its worker (SIGTERM, then SIGKILL after the grace period). The lane thread reaps its
+ * worker itself before it moves on; each worker is started by its lane thread and sets
+ * PR_SET_PDEATHSIG as its first act, so when that thread (or the whole parent) goes away,
+ * the worker is killed: no zombie and no orphan.
+ *
+ * Workers are started with posix_spawn(), not GSubprocess: glibc's posix_spawn() runs the
+ * child on the parent's memory (CLONE_VM | CLONE_VFORK) until it execs, while GSubprocess
+ * forks (closing descriptors and a child setup rule out its posix_spawn path). A fork of
+ * the app copies its page tables under the memory-map lock and makes every page it writes
+ * afterwards a copy-on-write fault: 20 workers forked at once held the window's main loop
+ * up for most of a second. Every descriptor the app opens is close-on-exec (GLib's and
+ * ours), and the file actions close everything above 3 besides.
  *
  * Like the thread executor, the queue lives in a refcounted Pool shared with the lanes, so
  * the executor object can be dropped while lanes finish their last jobs.
@@ -26,19 +34,23 @@
  * fails jobs at once with the last start error; otherwise it leaves them to the lanes
  * that work. The first time no worker at all could start, the pool says so once.
  */
+/* posix_spawn_file_actions_addclosefrom_np(), pipe2() and environ */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fl-lock.h"
@@ -81,8 +93,7 @@ typedef struct
   GString       *pending_log;        /* output seen while no job ran */
 
   /* Under pool->mutex: others read them. sock_fd is written under it too. */
-  GSubprocess   *proc;
-  int            pid;
+  int            pid;                /* the worker, until reaped; 0: none */
   gboolean       idle;
   gboolean       ready;              /* the current worker said hello */
   guint          failures;           /* start failures in a row */
@@ -232,7 +243,6 @@ pool_unref (Pool *pool)
 
       if (lane->wake_fd >= 0)
         close (lane->wake_fd);
-      g_clear_object (&lane->proc);
       g_clear_object (&lane->handoff);
       g_clear_pointer (&lane->handoff_frame, g_bytes_unref);
       g_clear_object (&lane->handoff_cancellable);
@@ -353,14 +363,6 @@ fl_process_executor_find_worker (GError **error)
 }
 
 static void
-worker_child_setup (gpointer user_data)
-{
-  /* In the child, between fork and exec: die with the thread that started us, which is
-   * the lane thread (or the whole parent). Survives exec. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 lane_report_started (Lane   *lane,
                      GError *error)
 {
@@ -430,21 +432,66 @@ pool_has_ready_worker (Pool *pool)
   return any;
 }
 
-static char *describe_exit (GSubprocess *proc);
+static char *describe_exit (int status);
+
+/* Starts @path with /dev/null as its input, @out_fd as its output and errors, @sock_fd as
+ * its descriptor 3 and no other descriptor. Returns its pid, or 0. */
+static int
+spawn_worker (const char  *path,
+              const char **argv,
+              int          out_fd,
+              int          sock_fd,
+              GError     **error)
+{
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  sigset_t mask;
+  pid_t pid = 0;
+  int rc;
+
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_addopen (&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2 (&actions, out_fd, 1);
+  posix_spawn_file_actions_adddup2 (&actions, out_fd, 2);
+  /* glibc clears close-on-exec when @sock_fd already is 3 */
+  posix_spawn_file_actions_adddup2 (&actions, sock_fd, 3);
+  posix_spawn_file_actions_addclosefrom_np (&actions, 4);
+
+  /* The lane thread's signal mask and the app's handlers are not the worker's. */
+  posix_spawnattr_init (&attr);
+  sigemptyset (&mask);
+  posix_spawnattr_setsigmask (&attr, &mask);
+  sigaddset (&mask, SIGPIPE);
+  sigaddset (&mask, SIGINT);
+  sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGHUP);
+  sigaddset (&mask, SIGCHLD);
+  posix_spawnattr_setsigdefault (&attr, &mask);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  rc = posix_spawn (&pid, path, &actions, &attr, (char *const *) argv, environ);
+  posix_spawnattr_destroy (&attr);
+  posix_spawn_file_actions_destroy (&actions);
+  if (rc != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (rc), "%s: %s", path,
+                   g_strerror (rc));
+      return 0;
+    }
+  return (int) pid;
+}
 
 static gboolean
 lane_spawn (Lane    *lane,
             GError **error)
 {
   Pool *pool = lane->pool;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
   g_autofree char *lane_arg = g_strdup_printf ("%u", lane->index + 1);
   g_autofree char *parent_arg = g_strdup_printf ("%d", (int) getpid ());
   g_autofree char *path = NULL;
   const char *argv[] = { NULL, "--fd", "3", "--lane", lane_arg, "--parent", parent_arg, NULL };
-  int sv[2];
-  GInputStream *log_stream;
+  int sv[2], out[2];
+  int pid;
 
   fl_mutex_lock (&pool->mutex);
   path = g_strdup (pool->worker_path);
@@ -469,23 +516,31 @@ lane_spawn (Lane    *lane,
                    g_strerror (saved));
       return FALSE;
     }
+  if (pipe2 (out, O_CLOEXEC) < 0)
+    {
+      int saved = errno;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
-  g_subprocess_launcher_take_fd (launcher, sv[1], 3);
-  g_subprocess_launcher_set_child_setup (launcher, worker_child_setup, NULL, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, error);
-  g_clear_object (&launcher);              /* closes the child's end here */
-  if (proc == NULL)
+      close (sv[0]);
+      close (sv[1]);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "pipe: %s",
+                   g_strerror (saved));
+      return FALSE;
+    }
+
+  pid = spawn_worker (path, argv, out[1], sv[1], error);
+  close (sv[1]);                          /* the child's ends */
+  close (out[1]);
+  if (pid == 0)
     {
       close (sv[0]);
+      close (out[0]);
       g_prefix_error (error, "Could not start worker process %u: ", lane->index + 1);
       return FALSE;
     }
 
-  log_stream = g_subprocess_get_stdout_pipe (proc);
-  lane->log_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (log_stream));
+  /* A worker that exits at once (/bin/false) is seen as its socket's end, then reaped by
+   * lane_reap() like any other: its start failed. */
+  lane->log_fd = out[0];
   g_unix_set_fd_nonblocking (sv[0], TRUE, NULL);
   g_unix_set_fd_nonblocking (lane->log_fd, TRUE, NULL);
   lane->reader = fl_frame_reader_new (fl_frame_specs_to_parent, 0);
@@ -493,28 +548,10 @@ lane_spawn (Lane    *lane,
   lane->kill_deadline = 0;
   g_atomic_int_set (&lane->cancel_requested, FALSE);
 
-  /* GSubprocess reaps a child that exits at once (/bin/false) in the background; its
-   * identifier is NULL from then on. It never started: say how it ended. */
-  if (g_subprocess_get_identifier (proc) == NULL)
-    {
-      g_autofree char *how = NULL;
-
-      g_subprocess_wait (proc, NULL, NULL);
-      how = describe_exit (proc);
-      close (sv[0]);
-      g_clear_pointer (&lane->reader, fl_frame_reader_free);
-      lane->log_fd = -1;               /* the stream owns it, and goes with @proc */
-      g_set_error (error, FL_ERROR, FL_ERROR_WORKER_DIED,
-                   _("Worker process %u exited as soon as it started (%s)"),
-                   lane->index + 1, how);
-      return FALSE;
-    }
-
   fl_mutex_lock (&pool->mutex);
-  lane->pid = (int) g_ascii_strtoll (g_subprocess_get_identifier (proc), NULL, 10);
+  lane->pid = pid;
   lane->ready = FALSE;
   lane->respawn_at = 0;
-  lane->proc = g_steal_pointer (&proc);
   lane->sock_fd = sv[0];
   fl_mutex_unlock (&pool->mutex);
 
@@ -643,7 +680,7 @@ lane_start_job (Lane     *lane,
   if (!_fl_future_set_running (future, FL_LANE_PROCESS, (int) lane->index))
     return;                               /* cancelled while queued */
 
-  if (lane->proc == NULL)
+  if (lane->pid == 0)
     {
       g_autofree char *last = NULL;
 
@@ -728,7 +765,8 @@ lane_drain_log (Lane    *lane,
         }
       if (n == 0)
         {
-          lane->log_fd = -1;              /* the stream owns the descriptor */
+          close (lane->log_fd);
+          lane->log_fd = -1;
           return;
         }
       if (errno == EINTR)
@@ -748,15 +786,24 @@ lane_drain_log (Lane    *lane,
 }
 
 static char *
-describe_exit (GSubprocess *proc)
+describe_exit (int status)
 {
-  if (g_subprocess_get_if_signaled (proc))
+  if (WIFSIGNALED (status))
     {
-      int sig = g_subprocess_get_term_sig (proc);
+      int sig = WTERMSIG (status);
 
       return g_strdup_printf ("signal %d, %s", sig, g_strsignal (sig));
     }
-  return g_strdup_printf ("exit status %d", g_subprocess_get_exit_status (proc));
+  return g_strdup_printf ("exit status %d", WEXITSTATUS (status));
+}
+
+/* Sends @signum to the lane's worker, from the lane's own thread (which alone reaps it). */
+static void
+lane_signal (Lane *lane,
+             int   signum)
+{
+  if (lane->pid > 0)
+    kill (lane->pid, signum);
 }
 
 /* Closes our ends, makes sure the worker is dead and reaps it. Returns how it ended. */
@@ -780,8 +827,8 @@ lane_reap (Lane    *lane,
            gboolean force)
 {
   Pool *pool = lane->pool;
-  GSubprocess *proc;
-  char *how;
+  siginfo_t info;
+  int status = 0;
 
   /* Its output pipe closes when it exits: read what it said last (a crash report), and
    * kill it if it is still alive after a moment (it closed its socket but kept going).
@@ -789,31 +836,36 @@ lane_reap (Lane    *lane,
    * normal exit (atexit handlers, a sanitizer's leak check that ptraces it), and a
    * SIGKILL in the middle of that can leave a zombie that its parent cannot reap. */
   if (force)
-    g_subprocess_force_exit (lane->proc);
+    lane_signal (lane, SIGKILL);
   lane_drain_log (lane, TRUE, g_get_monotonic_time () + REAP_GRACE_US);
   if (lane->log_fd >= 0)
     {
-      g_subprocess_force_exit (lane->proc);
+      lane_signal (lane, SIGKILL);
       lane_drain_log (lane, TRUE, g_get_monotonic_time () + REAP_GRACE_US);
     }
+  if (lane->log_fd >= 0)
+    close (lane->log_fd);
   lane->log_fd = -1;
   lane_close_socket (lane);
   g_clear_pointer (&lane->reader, fl_frame_reader_free);
   lane->killing = FALSE;
   lane->kill_deadline = 0;
-  g_subprocess_wait (lane->proc, NULL, NULL);
-  how = describe_exit (lane->proc);
 
+  /* Wait for its end without reaping it, so that fl_process_executor_kill_worker(),
+   * which signals under the lock, never meets a pid already given to another process;
+   * then reap it under the lock. */
+  while (waitid (P_PID, (id_t) lane->pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+    ;
   fl_mutex_lock (&pool->mutex);
-  proc = g_steal_pointer (&lane->proc);
+  while (waitpid (lane->pid, &status, 0) < 0 && errno == EINTR)
+    ;
   lane->pid = 0;
   if (lane->ready)
     pool->n_ready--;
   lane->ready = FALSE;
   fl_mutex_unlock (&pool->mutex);
-  g_object_unref (proc);
 
-  return how;
+  return describe_exit (status);
 }
 
 static void
@@ -1086,7 +1138,7 @@ lane_check_kill (Lane *lane)
   gboolean terminate, broken;
   gint64 now = g_get_monotonic_time ();
 
-  if (lane->proc == NULL)
+  if (lane->pid == 0)
     return;
 
   fl_mutex_lock (&pool->mutex);
@@ -1100,7 +1152,7 @@ lane_check_kill (Lane *lane)
       lane->killing = terminate;
       if (terminate && lane->cancellable != NULL)
         g_cancellable_cancel (lane->cancellable);
-      g_subprocess_force_exit (lane->proc);
+      lane_signal (lane, SIGKILL);
       lane->kill_deadline = now;
       return;
     }
@@ -1108,14 +1160,14 @@ lane_check_kill (Lane *lane)
   if (lane->current != NULL && !lane->killing && g_atomic_int_get (&lane->cancel_requested))
     {
       lane->killing = TRUE;
-      g_subprocess_send_signal (lane->proc, SIGTERM);
+      lane_signal (lane, SIGTERM);
       lane->kill_deadline = now + g_atomic_int_get (&pool->kill_grace_us);
       return;
     }
 
   if (lane->killing && lane->kill_deadline > 0 && now >= lane->kill_deadline)
     {
-      g_subprocess_force_exit (lane->proc);
+      lane_signal (lane, SIGKILL);
       lane->kill_deadline = 0;
     }
 }
@@ -1139,7 +1191,7 @@ lane_take_work (Lane *lane)
         return FALSE;
       /* No worker (waiting to try again): leave the jobs to lanes that have one, unless
        * none has, in which case a job fails now rather than wait for nobody. */
-      if (lane->proc == NULL && pool_has_ready_worker (pool))
+      if (lane->pid == 0 && pool_has_ready_worker (pool))
         {
           fl_mutex_lock (&pool->mutex);
           lane->idle = FALSE;
@@ -1178,7 +1230,7 @@ lane_close_worker (Lane *lane)
   g_autofree char *how = NULL;
   int pid = lane->pid;
 
-  if (lane->proc == NULL)
+  if (lane->pid == 0)
     return;
 
   /* Idle: closing the socket is the worker's cue to exit(0). */
@@ -1205,7 +1257,7 @@ lane_main (gpointer data)
       int n_fds = 0, timeout = -1;
       int sock_index = -1, log_index = -1;
 
-      if (lane->proc == NULL && lane->respawn_at > 0
+      if (lane->pid == 0 && lane->respawn_at > 0
           && g_get_monotonic_time () >= lane->respawn_at)
         lane_try_spawn (lane);
 
@@ -1215,7 +1267,7 @@ lane_main (gpointer data)
       lane_check_kill (lane);
       if (lane->kill_deadline > 0)
         timeout = (int) MAX (0, (lane->kill_deadline - g_get_monotonic_time () + 999) / 1000);
-      if (lane->proc == NULL && lane->respawn_at > 0)
+      if (lane->pid == 0 && lane->respawn_at > 0)
         {
           int until_respawn = (int) MAX (0, (lane->respawn_at - g_get_monotonic_time () + 999)
                                             / 1000);
@@ -1252,7 +1304,7 @@ lane_main (gpointer data)
     }
 
   /* Leaving: settle a job still here (broken or terminated pool), then the worker. */
-  if (lane->current != NULL && lane->proc != NULL)
+  if (lane->current != NULL && lane->pid != 0)
     lane_lose_worker (lane, NULL, FL_ERROR, FL_ERROR_WORKER_DIED);
   if (lane->current != NULL)
     lane_finish_job (lane, NULL, g_error_new_literal (FL_ERROR, FL_ERROR_SHUTDOWN,
@@ -1723,21 +1775,19 @@ fl_process_executor_kill_worker (FlProcessExecutor *self,
                                  guint              lane,
                                  int                signum)
 {
-  g_autoptr(GSubprocess) proc = NULL;
+  gboolean any;
 
   g_return_val_if_fail (FL_IS_PROCESS_EXECUTOR (self), FALSE);
   g_return_val_if_fail (lane < self->pool->n_lanes, FALSE);
 
+  /* Under the lock: the lane reaps its worker under it too, so the pid is still this
+   * worker's (alive, or a zombie not yet reaped). */
   fl_mutex_lock (&self->pool->mutex);
-  if (self->pool->lanes[lane].proc != NULL)
-    proc = g_object_ref (self->pool->lanes[lane].proc);
+  any = self->pool->lanes[lane].pid > 0;
+  if (any)
+    kill (self->pool->lanes[lane].pid, signum);
   fl_mutex_unlock (&self->pool->mutex);
-
-  if (proc == NULL)
-    return FALSE;
-  /* GSubprocess never signals a pid it has already reaped. */
-  g_subprocess_send_signal (proc, signum);
-  return TRUE;
+  return any;
 }
 
 /**
