@@ -16,6 +16,12 @@
  * (completions arrive faster than the loop takes them), the next one waits until
  * FLOOD_INTERVAL_US after it, so 100 000 completions cost tens of dispatches, not
  * thousands of tiny ones. A lone completion (one job at a time) is delivered at once.
+ *
+ * Below redraws is not never: a window that redraws without pause (an animation whose
+ * frames take longer than the frame interval on a slow or busy machine) keeps sources of
+ * a higher priority ready at every iteration, and an idle-priority source would then wait
+ * for ever, results and posted closures with it. A second source at the default priority,
+ * due STARVED_US after the delivery was, delivers one budget's worth in its place.
  */
 #include "config.h"
 
@@ -29,6 +35,7 @@
 #define DISPATCH_BUDGET_US 4000
 #define BUDGET_CHECK_EVERY 16
 #define FLOOD_INTERVAL_US  4000
+#define STARVED_US         50000
 
 typedef struct
 {
@@ -42,6 +49,7 @@ struct _FlDispatcher
   int           ref_count;      /* atomic */
   GMainContext *context;
   GSource      *source;
+  GSource      *rescue;         /* the same delivery at G_PRIORITY_DEFAULT, when starved */
 
   FlMutex        mutex;
   GPtrArray    *queue;          /* FlFuture*, owned */
@@ -62,14 +70,21 @@ void _fl_future_run_posted_callback (gpointer future, gpointer data);
 static FlMutex registry_lock = FL_MUTEX_INIT;
 static GHashTable *registry;    /* GMainContext* -> FlDispatcher* (weak) */
 
+/* Lock held: the delivery is due at @due (0: now). */
+static void
+set_due_locked (FlDispatcher *self,
+                gint64        due)
+{
+  self->armed = TRUE;
+  g_source_set_ready_time (self->source, due);
+  g_source_set_ready_time (self->rescue, MAX (due, g_get_monotonic_time ()) + STARVED_US);
+}
+
 static void
 arm_locked (FlDispatcher *self)
 {
   if (!self->armed)
-    {
-      self->armed = TRUE;
-      g_source_set_ready_time (self->source, self->throttle_until);
-    }
+    set_due_locked (self, self->throttle_until);
 }
 
 static gboolean
@@ -96,8 +111,11 @@ fl_dispatcher_source_dispatch (GSource     *source,
       self->closures = self->closure_batch;
       self->closure_batch = tmp_closures;
       self->armed = FALSE;
-      g_source_set_ready_time (source, -1);
+      g_source_set_ready_time (self->source, -1);
+      g_source_set_ready_time (self->rescue, -1);
       self->stats.dispatches++;
+      if (source == self->rescue)
+        self->stats.starved++;
       self->stats.closures += self->closure_batch->len;
       self->stats.max_batch = MAX (self->stats.max_batch, self->batch->len);
       fl_mutex_unlock (&self->mutex);
@@ -107,6 +125,8 @@ fl_dispatcher_source_dispatch (GSource     *source,
     {
       fl_mutex_lock (&self->mutex);
       self->stats.dispatches++;
+      if (source == self->rescue)
+        self->stats.starved++;
       fl_mutex_unlock (&self->mutex);
     }
 
@@ -149,8 +169,7 @@ fl_dispatcher_source_dispatch (GSource     *source,
   if (self->batch_pos < self->batch->len)
     {
       /* Out of budget: the rest goes on the next iteration, after input and frames. */
-      self->armed = TRUE;
-      g_source_set_ready_time (self->source, 0);
+      set_due_locked (self, 0);
     }
   else if (self->queue->len > 0 || self->closures->len > 0)
     {
@@ -187,7 +206,15 @@ fl_dispatcher_new (GMainContext *context)
   g_source_set_priority (self->source, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_callback (self->source, NULL, self, NULL);
   g_source_set_ready_time (self->source, -1);
+
+  self->rescue = g_source_new (&dispatcher_source_funcs, sizeof (GSource));
+  g_source_set_static_name (self->rescue, "[futures-lab] dispatcher, starved");
+  g_source_set_priority (self->rescue, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->rescue, NULL, self, NULL);
+  g_source_set_ready_time (self->rescue, -1);
+
   g_source_attach (self->source, context);
+  g_source_attach (self->rescue, context);
 
   return self;
 }
@@ -198,6 +225,8 @@ fl_dispatcher_free (FlDispatcher *self)
   /* Every queued future holds a reference on us, so both queues are empty here. */
   g_source_destroy (self->source);
   g_source_unref (self->source);
+  g_source_destroy (self->rescue);
+  g_source_unref (self->rescue);
   g_ptr_array_unref (self->queue);
   g_ptr_array_unref (self->batch);
   g_array_unref (self->closures);

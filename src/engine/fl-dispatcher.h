@@ -14,6 +14,7 @@ typedef struct
   guint64 deliveries;   /* futures delivered (notify + callbacks) */
   guint64 closures;     /* other callbacks posted to the context */
   guint   max_batch;    /* most futures delivered in one dispatch */
+  guint64 starved;      /* dispatches made at the default priority: the idle one starved */
 } FlDispatchStats;
 
 void fl_dispatcher_get_stats   (GMainContext    *context,

@@ -447,6 +447,55 @@ test_loop_executor_sync_job_blocks_the_loop (void)
   fl_executor_shutdown (executor, TRUE, FALSE);
 }
 
+static gboolean
+busy_redraw_cb (gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 500;
+
+  /* a frame that takes longer than the frame interval: the next one is due at once */
+  (*(guint *) data)++;
+  while (g_get_monotonic_time () < end)
+    ;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_flag_cb (FlFuture *future,
+             gpointer  data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A window that redraws without pause keeps a source above the dispatcher's idle
+ * priority ready at every iteration: results still arrive (they would never). */
+static void
+test_dispatcher_not_starved_by_redraws (void)
+{
+  g_autoptr(FlExecutor) executor = fl_thread_executor_new (1);
+  g_autoptr(FlFuture) future = NULL;
+  g_autoptr(GSource) redraw = g_idle_source_new ();
+  FlDispatchStats stats;
+  gboolean delivered = FALSE;
+  guint frames = 0;
+
+  g_source_set_priority (redraw, G_PRIORITY_HIGH_IDLE + 20); /* GDK_PRIORITY_REDRAW */
+  g_source_set_callback (redraw, busy_redraw_cb, &frames, NULL);
+  g_source_attach (redraw, NULL);
+  fl_dispatcher_reset_stats (NULL);
+
+  future = submit_job (executor, "echo", NULL);
+  fl_future_add_done_callback (future, set_flag_cb, &delivered, NULL);
+  fl_test_spin_until (delivered, 5000);
+  g_source_destroy (redraw);
+
+  fl_dispatcher_get_stats (NULL, &stats);
+  g_test_message ("delivered after %u redraws, %" G_GUINT64_FORMAT " starved dispatches",
+                  frames, stats.starved);
+  g_assert_cmpuint (stats.starved, >=, 1);
+  g_assert_cmpuint (frames, >, 0);
+  fl_executor_shutdown (executor, TRUE, FALSE);
+}
+
 static void
 test_dispatcher_batches_completions (void)
 {
@@ -530,6 +579,8 @@ main (int    argc,
   g_test_add_func ("/engine/executor/loop-sync-job-blocks-the-loop",
                    test_loop_executor_sync_job_blocks_the_loop);
   g_test_add_func ("/engine/dispatcher/batches-completions", test_dispatcher_batches_completions);
+  g_test_add_func ("/engine/dispatcher/not-starved-by-redraws",
+                   test_dispatcher_not_starved_by_redraws);
   g_test_add_func ("/engine/executor/simulated-gil-serialises-cpu",
                    test_simulated_gil_serialises_cpu);
 
