@@ -61,9 +61,15 @@ sleep_job (GVariant       *args,
   fl_mutex_unlock (&wait.mutex);
   fl_gil_end_blocking ();
 
-  /* Disconnecting waits for a handler running in another thread, so @wait stays valid. */
+  /* Disconnecting waits for a handler running in another thread, so @wait stays valid.
+   * The lock taken once more after it is where ThreadSanitizer sees that wait: a handler
+   * that ran has unlocked it by then (its first touch of @wait came before). */
   if (cancellable != NULL)
-    g_cancellable_disconnect (cancellable, handler);
+    {
+      g_cancellable_disconnect (cancellable, handler);
+      fl_mutex_lock (&wait.mutex);
+      fl_mutex_unlock (&wait.mutex);
+    }
   fl_mutex_clear (&wait.mutex);
   fl_cond_clear (&wait.cond);
 
