@@ -24,6 +24,7 @@ typedef struct
   gint64   length;    /* µs of wall time */
   gint64   took;      /* measured by the handler itself */
   gboolean done;
+  gint64   started;   /* monotonic time it began */
 } Handler;
 
 static gboolean
@@ -32,6 +33,7 @@ handler_cb (gpointer data)
   Handler *h = data;
   gint64 start = g_get_monotonic_time ();
 
+  h->started = start;
   /* A deliberate freeze: the loop runs nothing else meanwhile. */
   if (h->busy)
     while (g_get_monotonic_time () < start + h->length)
@@ -163,8 +165,11 @@ loop_thread (gpointer data)
   for (int i = 0; i < 3; i++)
     fl_test_iterate (5);
 
+  /* The hogs may make the loop late before or after the handler too (another stall,
+   * rightly called machine busy): the one asked about is the handler's. */
   c->n_stalls = fl_loop_monitor_get_n_stalls (monitor);
-  c->found = fl_loop_monitor_get_worst_stall (monitor, 0, G_MAXINT64, &c->stall);
+  c->found = fl_loop_monitor_get_worst_stall (monitor, c->handler.started,
+                                              c->handler.started + c->handler.took, &c->stall);
   fl_loop_monitor_stop (monitor);
   g_main_context_pop_thread_default (context);
   return NULL;
@@ -195,10 +200,11 @@ run_beside_hogs (LoopCase *c)
   loop = g_thread_new ("loop", loop_thread, c);
   g_thread_join (loop);
   fl_test_hogs_stop (&hogs);
-  g_test_message ("%s handler of %.0f ms: stall %.0f ms, cpu %.0f ms, waiting %.0f ms, %s",
+  g_test_message ("%s handler of %.0f ms: stall %.0f ms, cpu %.0f ms, waiting %.0f ms, %s "
+                  "(%u stalls in all)",
                   c->handler.busy ? "busy" : "sleeping", c->handler.took / 1e3,
                   c->stall.duration_us / 1e3, c->stall.cpu_us / 1e3, c->stall.waiting_us / 1e3,
-                  c->stall.cause == FL_STALL_HANDLER ? "handler" : "machine busy");
+                  c->stall.cause == FL_STALL_HANDLER ? "handler" : "machine busy", c->n_stalls);
 }
 
 static void
@@ -210,7 +216,6 @@ test_cpu_hog_is_machine_busy (void)
    * loop waited for a CPU held by others. Without them it would have been a 50 ms hiccup. */
   run_beside_hogs (&c);
   g_assert_true (c.found);
-  g_assert_cmpuint (c.n_stalls, ==, 1);
   g_assert_cmpint (c.stall.duration_us, >=, c.handler.took);
   g_assert_cmpint (c.stall.waiting_us, >, c.stall.duration_us / 2);
   g_assert_cmpint (c.stall.cpu_us, <, c.stall.duration_us / 2);
@@ -226,7 +231,6 @@ test_blocking_handler_is_the_handler (void)
    * it. */
   run_beside_hogs (&c);
   g_assert_true (c.found);
-  g_assert_cmpuint (c.n_stalls, ==, 1);
   g_assert_cmpint (c.stall.duration_us, >=, c.handler.took);
   g_assert_cmpint (c.stall.duration_us - c.handler.took, <, c.handler.took / 4);
   g_assert_cmpint (c.stall.waiting_us, <, c.stall.duration_us / 4);
