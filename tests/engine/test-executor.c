@@ -474,6 +474,7 @@ test_dispatcher_not_starved_by_redraws (void)
   g_autoptr(FlExecutor) executor = fl_thread_executor_new (1);
   g_autoptr(FlFuture) future = NULL;
   g_autoptr(GSource) redraw = g_idle_source_new ();
+  FlTestGate *gate = fl_test_gate_new ();
   FlDispatchStats stats;
   gboolean delivered = FALSE;
   guint frames = 0;
@@ -483,8 +484,11 @@ test_dispatcher_not_starved_by_redraws (void)
   g_source_attach (redraw, NULL);
   fl_dispatcher_reset_stats (NULL);
 
-  future = submit_job (executor, "echo", NULL);
+  /* the job ends only once the loop redraws without pause */
+  future = fl_executor_submit_func (executor, fl_test_gate_func, gate, NULL, NULL, NULL);
   fl_future_add_done_callback (future, set_flag_cb, &delivered, NULL);
+  fl_test_gate_wait_entered (gate, 1);
+  fl_test_gate_open (gate);
   fl_test_spin_until (delivered, 5000);
   g_source_destroy (redraw);
 
@@ -494,6 +498,7 @@ test_dispatcher_not_starved_by_redraws (void)
   g_assert_cmpuint (stats.starved, >=, 1);
   g_assert_cmpuint (frames, >, 0);
   fl_executor_shutdown (executor, TRUE, FALSE);
+  fl_test_gate_free (gate);
 }
 
 static void
