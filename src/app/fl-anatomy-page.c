@@ -17,6 +17,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 
 #include "fl-anatomy-page.h"
@@ -141,7 +143,7 @@ log_line (FlAnatomyPage *self,
 static char *
 describe_future (FlFuture *future)
 {
-  return g_strdup_printf (_("future #%" G_GUINT64_FORMAT " (%s)"), fl_future_get_id (future),
+  return g_strdup_printf (_("future #%" PRIu64 " (%s)"), fl_future_get_id (future),
                           fl_future_get_label (future));
 }
 
@@ -517,7 +519,7 @@ do_blocking_call (FlAnatomyPage  *self,
   call->target = g_object_ref (self->current);
   call->timeout_us = (gint64) (gtk_spin_button_get_value (self->timeout_spin) * G_USEC_PER_SEC);
   call->exception = exception;
-  label = g_strdup_printf ("%s(%.1f) on #%" G_GUINT64_FORMAT,
+  label = g_strdup_printf ("%s(%.1f) on #%" PRIu64,
                            exception ? "exception" : "result", call->timeout_us / 1e6,
                            fl_future_get_id (self->current));
   g_weak_ref_init (&reply->page, self);
@@ -525,7 +527,7 @@ do_blocking_call (FlAnatomyPage  *self,
   reply->timeout_us = call->timeout_us;
   /* Logged first: the answer may be back before submit() returns. */
   text = g_strdup_printf (_("A helper thread calls %s(timeout=%.1f s) on future #%"
-                            G_GUINT64_FORMAT " and blocks there; the window stays alive."),
+                            PRIu64 " and blocks there; the window stays alive."),
                           exception ? "exception" : "result", reply->timeout_us / 1e6,
                           fl_future_get_id (self->current));
   log_line (self, BADGE_CALL, exception ? "exception()" : "result()", text);
@@ -576,7 +578,7 @@ done_callback_cb (FlFuture *future,
                               "that was already done (%s)."),
                             info->n, on_main ? _("main thread") : _("worker thread"), state);
   else
-    text = g_strdup_printf (_("Done callback %u ran on the %s when future #%" G_GUINT64_FORMAT
+    text = g_strdup_printf (_("Done callback %u ran on the %s when future #%" PRIu64
                               " became %s. The worker that finished the job only queued it; "
                               "the engine’s dispatcher ran it on the main loop, where it may "
                               "touch widgets (Python would run it in the worker thread)."),
@@ -595,7 +597,7 @@ do_add_done_callback (FlAnatomyPage *self)
   g_weak_ref_init (&info->page, self);
   info->n = ++self->n_callbacks;
   info->added_in = fl_future_get_state (self->current);
-  text = g_strdup_printf (_("add_done_callback() added callback %u to future #%" G_GUINT64_FORMAT
+  text = g_strdup_printf (_("add_done_callback() added callback %u to future #%" PRIu64
                             "."), info->n, fl_future_get_id (self->current));
   log_line (self, BADGE_CALL, "add_done_callback()", text);
   fl_future_add_done_callback (self->current, done_callback_cb, info, callback_info_free);
@@ -673,7 +675,7 @@ deadlock_inner_done_cb (FlFuture *inner,
 
   if (self == NULL)
     return;
-  text = g_strdup_printf (_("The inner job (#%" G_GUINT64_FORMAT ") only started once the outer "
+  text = g_strdup_printf (_("The inner job (#%" PRIu64 ") only started once the outer "
                             "job had given up and freed the worker, and it is %s now. Nobody "
                             "is waiting for it any more."),
                           fl_future_get_id (inner),

@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -331,8 +333,8 @@ show_stats (FlQueuePage *self)
   g_autofree char *get = NULL;
   double put_share, get_share;
 
-  produced = g_strdup_printf ("%" G_GUINT64_FORMAT, self->stats.produced);
-  consumed = g_strdup_printf ("%" G_GUINT64_FORMAT, self->stats.consumed);
+  produced = g_strdup_printf ("%" PRIu64, self->stats.produced);
+  consumed = g_strdup_printf ("%" PRIu64, self->stats.consumed);
   queue = g_strdup_printf (_("%u now · %u at most"), self->stats.queue_length,
                            self->stats.queue_max);
   rate = g_strdup_printf (_("%.0f items/s"), self->items_per_s);
@@ -382,9 +384,9 @@ add_history_row (FlQueuePage *self)
                            self->preset_title, producers,
                            fl_pipeline_get_capacity (self->pipeline), consumers,
                            self->stats.elapsed_us / 1e6, self->stopped ? _(" (stopped)") : "");
-  subtitle = g_strdup_printf (_("produced %" G_GUINT64_FORMAT " · consumed %" G_GUINT64_FORMAT
-                                " · lost %" G_GUINT64_FORMAT " · consumed twice %"
-                                G_GUINT64_FORMAT " · producers blocked %.0f %% · consumers "
+  subtitle = g_strdup_printf (_("produced %" PRIu64 " · consumed %" PRIu64
+                                " · lost %" PRIu64 " · consumed twice %"
+                                PRIu64 " · producers blocked %.0f %% · consumers "
                                 "blocked %.0f %%"),
                               self->stats.produced, self->stats.consumed,
                               self->stats.produced - MIN (self->stats.produced, self->stats.consumed),
@@ -429,7 +431,7 @@ pipeline_finished_cb (FlPipeline  *pipeline,
                                         consumers), consumers);
   g_free (self->verdict);
   if (lost == 0 && self->stats.duplicates == 0)
-    self->verdict = g_strdup_printf (_("✔ %" G_GUINT64_FORMAT " produced, %" G_GUINT64_FORMAT
+    self->verdict = g_strdup_printf (_("✔ %" PRIu64 " produced, %" PRIu64
                                        " consumed: every item exactly once — nothing lost, "
                                        "nothing consumed twice (each item’s number is checked "
                                        "off in a bitmap). %s%s"),
@@ -438,9 +440,9 @@ pipeline_finished_cb (FlPipeline  *pipeline,
                                                        "the consumers drained what was queued.")
                                                    : "");
   else
-    self->verdict = g_strdup_printf (_("✘ %" G_GUINT64_FORMAT " produced, %" G_GUINT64_FORMAT
-                                       " consumed, %" G_GUINT64_FORMAT " lost, %"
-                                       G_GUINT64_FORMAT " consumed twice."),
+    self->verdict = g_strdup_printf (_("✘ %" PRIu64 " produced, %" PRIu64
+                                       " consumed, %" PRIu64 " lost, %"
+                                       PRIu64 " consumed twice."),
                                      self->stats.produced, self->stats.consumed, lost,
                                      self->stats.duplicates);
   gtk_label_set_text (self->verdict_label, self->verdict);

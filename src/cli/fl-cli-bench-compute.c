@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
@@ -207,7 +209,7 @@ run_python (const char  *what,
             char       **why)
 {
   g_autofree char *python = g_find_program_in_path ("python3");
-  g_autofree char *n_arg = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  g_autofree char *n_arg = g_strdup_printf ("%" PRId64, n);
   g_autofree char *jobs_arg = g_strdup_printf ("%u", jobs);
   g_autofree char *workers_arg = g_strdup_printf ("%u", workers);
   g_autofree char *rounds_arg = g_strdup_printf ("%u", rounds);
@@ -417,7 +419,7 @@ fl_cli_bench_compute_main (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (modes) && !interrupted; i++)
     {
       if (!opt_json)
-        g_print (_("%u primes jobs (N = %" G_GUINT64_FORMAT "), %s…\n"), opt_jobs, size,
+        g_print (_("%u primes jobs (N = %" PRIu64 "), %s…\n"), opt_jobs, size,
                  fl_compute_mode_to_string (modes[i]));
       seconds[i] = -1;
       for (int r = 0; r < opt_repeat && !interrupted; r++)
@@ -494,7 +496,7 @@ fl_cli_bench_compute_main (int    argc,
       {
         g_autoptr(GString) line = g_string_new ("{\"event\":\"bench-compute\"");
 
-        g_string_append_printf (line, ",\"jobs\":%d,\"workers\":%d,\"size\":%" G_GUINT64_FORMAT,
+        g_string_append_printf (line, ",\"jobs\":%d,\"workers\":%d,\"size\":%" PRIu64,
                                 opt_jobs, opt_workers, size);
         add_number (line, "sequential_s", seconds[0], 3);
         add_number (line, "threads_s", seconds[1], 3);
@@ -505,7 +507,7 @@ fl_cli_bench_compute_main (int    argc,
         add_number (line, "processes_speedup", ratio (seq, seconds[3]), 2);
         add_number (line, "process_roundtrip_us", roundtrip_us, 1);
         add_number (line, "pool_startup_ms", startup_ms, 1);
-        g_string_append_printf (line, ",\"python_size\":%" G_GINT64_FORMAT, opt_python_size);
+        g_string_append_printf (line, ",\"python_size\":%" PRId64, opt_python_size);
         add_number (line, "python_sequential_s", py_seq, 3);
         add_number (line, "python_threads_speedup",
                     ratio (py_seq, python_number (python, "threads_s")), 2);

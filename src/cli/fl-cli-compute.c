@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -81,7 +83,7 @@ describe_result (Run      *run,
   g_autoptr(GBytes) rgb = NULL;
 
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
-    return g_strdup_printf (_("%" G_GUINT64_FORMAT " primes"), g_variant_get_uint64 (value));
+    return g_strdup_printf (_("%" PRIu64 " primes"), g_variant_get_uint64 (value));
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
     return g_strdup (g_variant_get_string (value, NULL));
   if (fl_compute_mandelbrot_unpack (value, &x, &y, &w, &h, &rgb))
@@ -180,7 +182,7 @@ print_summary (Run           *run,
   if (run->interrupted)
     fprintf (run->text, "%s\n", _("*** Interrupted: the summary below is partial."));
   fputs ("--------------------\n", run->text);
-  fprintf (run->text, _("%u jobs of %s (size %" G_GUINT64_FORMAT "), mode %s, %s\n"),
+  fprintf (run->text, _("%u jobs of %s (size %" PRIu64 "), mode %s, %s\n"),
            run->futures->len, fl_compute_kernel_to_string (run->kernel), size,
            fl_compute_mode_to_string (mode), fl_executor_get_display_name (run->executor));
   fprintf (run->text, _("%u ok, %u errors, %u cancelled\n"), run->ok, run->failed,

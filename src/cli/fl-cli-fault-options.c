@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 #include <gio/gio.h>
 
@@ -149,7 +151,7 @@ fl_cli_fault_options_apply (const FlCliFaultOptions  *options,
   if (options->seed < -1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The seed must be 0 or more, not %" G_GINT64_FORMAT), options->seed);
+                   _("The seed must be 0 or more, not %" PRId64), options->seed);
       return FALSE;
     }
   /* No seed given: pick one, and the reports print it, so any run can be replayed. */

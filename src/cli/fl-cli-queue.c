@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <unistd.h>
@@ -77,7 +79,7 @@ show_progress (gpointer data)
   FlPipelineStats stats;
 
   fl_pipeline_get_stats (state->pipeline, &stats);
-  g_printerr (_("\rproduced %" G_GUINT64_FORMAT "  consumed %" G_GUINT64_FORMAT
+  g_printerr (_("\rproduced %" PRIu64 "  consumed %" PRIu64
                 "  queue %u/%u   "),
               stats.produced, stats.consumed, stats.queue_length,
               fl_pipeline_get_capacity (state->pipeline));
@@ -130,7 +132,7 @@ fl_cli_queue_main (int    argc,
   fl_cli_add_interrupt (on_interrupt, &state);
 
   if (!opt_json)
-    g_print (_("%d producers → queue of %d → %d consumers, %" G_GINT64_FORMAT " items\n"),
+    g_print (_("%d producers → queue of %d → %d consumers, %" PRId64 " items\n"),
              opt_producers, opt_capacity, opt_consumers, opt_items);
 
   if (!fl_pipeline_start (pipeline, &error))
@@ -178,8 +180,8 @@ fl_cli_queue_main (int    argc,
     }
   else
     {
-      g_print (_("produced %" G_GUINT64_FORMAT ", consumed %" G_GUINT64_FORMAT
-                 ", lost %" G_GUINT64_FORMAT ", consumed twice %" G_GUINT64_FORMAT "\n"),
+      g_print (_("produced %" PRIu64 ", consumed %" PRIu64
+                 ", lost %" PRIu64 ", consumed twice %" PRIu64 "\n"),
                stats.produced, stats.consumed, lost, stats.duplicates);
       g_print (_("queue: capacity %d, at most %u waiting\n"), opt_capacity, stats.queue_max);
       g_print (_("producers blocked on a full queue: %.3f s in all\n"),

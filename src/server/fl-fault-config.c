@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 #include <gio/gio.h>
 #include <errno.h>
@@ -242,7 +244,7 @@ fl_fault_config_describe (const FlFaultConfig *self)
                                              self->truncate_rate * 100));
   if (self->bandwidth > 0)
     g_ptr_array_add (parts, g_strdup_printf (_("%u bytes/s per response"), self->bandwidth));
-  g_ptr_array_add (parts, g_strdup_printf (_("seed %" G_GUINT64_FORMAT), self->seed));
+  g_ptr_array_add (parts, g_strdup_printf (_("seed %" PRIu64), self->seed));
   g_ptr_array_add (parts, NULL);
 
   return g_strjoinv (", ", (char **) parts->pdata);

@@ -17,6 +17,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -253,8 +255,8 @@ _fl_download_body_start (FlDownloadBody  *body,
       if ((guint64) body->expected > max_bytes)
         {
           g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_TOO_LARGE,
-                       _("The body is %" G_GINT64_FORMAT " bytes, over the limit of %"
-                         G_GSIZE_FORMAT), body->expected, max_bytes);
+                       _("The body is %" PRId64 " bytes, over the limit of %"
+                         PRIu64 " bytes"), body->expected, (guint64) max_bytes);
           return FALSE;
         }
     }
@@ -272,8 +274,8 @@ _fl_download_body_append (FlDownloadBody  *body,
   if (body->data->len + length > body->max_bytes)
     {
       g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_TOO_LARGE,
-                   _("The body grew past the limit of %" G_GSIZE_FORMAT " bytes"),
-                   body->max_bytes);
+                   _("The body grew past the limit of %" PRIu64 " bytes"),
+                   (guint64) body->max_bytes);
       return FALSE;
     }
   g_byte_array_append (body->data, data, length);
@@ -297,7 +299,7 @@ _fl_download_body_end (FlDownloadBody  *body,
   if (body->expected >= 0 && body->data->len < (guint64) body->expected)
     {
       g_set_error (error, FL_DOWNLOAD_ERROR, FL_DOWNLOAD_ERROR_TRUNCATED,
-                   _("The body ended after %u of %" G_GINT64_FORMAT " bytes"),
+                   _("The body ended after %u of %" PRId64 " bytes"),
                    body->data->len, body->expected);
       return NULL;
     }

@@ -8,6 +8,7 @@
 
 #include "fl-application.h"
 #include "fl-test-utils.h"
+#include "fl-timeline.h"
 #include "fl-window.h"
 
 static FlApplication *fl_test_app;
@@ -84,4 +85,33 @@ fl_test_find_type (GtkWidget *root,
         return found;
     }
   return NULL;
+}
+
+/* Every timeline under @root, appended to @out. */
+static inline void
+fl_test_collect_timelines (GtkWidget *root,
+                           GPtrArray *out)
+{
+  if (FL_IS_TIMELINE (root))
+    g_ptr_array_add (out, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    fl_test_collect_timelines (child, out);
+}
+
+/* Whether every future and mark of those timelines has ended. */
+static inline gboolean
+fl_test_timelines_idle (GPtrArray *timelines)
+{
+  for (guint i = 0; i < timelines->len; i++)
+    {
+      FlSpans *spans = fl_timeline_get_spans (g_ptr_array_index (timelines, i));
+
+      if (spans == NULL)
+        return FALSE;
+      fl_spans_update (spans);
+      if (!fl_spans_is_idle (spans))
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -79,33 +79,6 @@ test_anatomy_clock_starts_at_first_submit (void)
   fl_page_cancel_run (page);
 }
 
-static void
-collect_timelines (GtkWidget *root,
-                   GPtrArray *out)
-{
-  if (FL_IS_TIMELINE (root))
-    g_ptr_array_add (out, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_timelines (child, out);
-}
-
-static gboolean
-timelines_idle (GPtrArray *timelines)
-{
-  for (guint i = 0; i < timelines->len; i++)
-    {
-      FlSpans *spans = fl_timeline_get_spans (g_ptr_array_index (timelines, i));
-
-      if (spans == NULL)
-        return FALSE;
-      fl_spans_update (spans);
-      if (!fl_spans_is_idle (spans))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Cancel mid-run, on every page: what the timeline counts adds up,
  * queued + running + done = total and done = ok + not found + failed + cancelled. */
 static void
@@ -123,7 +96,7 @@ test_cancel_mid_run_adds_up (gconstpointer data)
                                   g_variant_new ("(ss)", demo, mode));
   fl_test_spin_until (fl_page_get_run (page) != NULL || g_str_equal (demo, "anatomy")
                       || g_str_equal (demo, "map") || g_str_equal (demo, "queue"), 5000);
-  collect_timelines (GTK_WIDGET (page), timelines);
+  fl_test_collect_timelines (GTK_WIDGET (page), timelines);
   g_assert_cmpuint (timelines->len, >, 0);
   /* some work has started, not all of it ended */
   fl_test_spin_until (({ FlTally t = { 0 }; FlSpans *sp = fl_timeline_get_spans (
@@ -131,7 +104,7 @@ test_cancel_mid_run_adds_up (gconstpointer data)
                         if (sp != NULL) { fl_spans_update (sp); fl_spans_get_tally (sp, &t); }
                         t.running > 0 || t.done > 0; }), 10000);
   fl_page_cancel_run (page);
-  fl_test_spin_until (timelines_idle (timelines), 20000);
+  fl_test_spin_until (fl_test_timelines_idle (timelines), 20000);
   for (guint i = 0; i < timelines->len; i++)
     {
       FlTally t;

@@ -68,8 +68,25 @@ connect_to_server (void)
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0)
     {
-      fprintf (stderr, "fuzz-server: connect: %s\n", g_strerror (errno));
-      abort ();
+      int error = errno;
+
+      /* libFuzzer's timer (SIGALRM, for -timeout) can interrupt the call; the connection
+       * then goes on without us (connect(2)): wait for it and read how it ended. */
+      if (error == EINTR)
+        {
+          struct pollfd pfd = { fd, POLLOUT, 0 };
+          socklen_t len = sizeof error;
+
+          while (poll (&pfd, 1, -1) < 0 && errno == EINTR)
+            ;
+          if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+            error = errno;
+        }
+      if (error != 0)
+        {
+          fprintf (stderr, "fuzz-server: connect: %s\n", g_strerror (error));
+          abort ();
+        }
     }
   return fd;
 }
