@@ -15,4 +15,8 @@ void _fl_process_executor_set_lost_worker_hook (FlProcessExecutor *self,
                                                 GFunc              hook,
                                                 gpointer           data);
 
+/* The most workers that were starting at once (spawned, not yet ready) since the pool was
+ * made. */
+guint _fl_process_executor_get_start_peak (FlProcessExecutor *self);
+
 G_END_DECLS

@@ -96,6 +96,8 @@ typedef struct
   int            pid;                /* the worker, until reaped; 0: none */
   gboolean       idle;
   gboolean       ready;              /* the current worker said hello */
+  gboolean       holds_slot;         /* its worker is starting: one of the start slots */
+  gboolean       awaiting_slot;      /* wants to start one, waits for a slot */
   guint          failures;           /* start failures in a row */
   FlFuture      *handoff;            /* sent by schedule() straight to the idle worker */
   GBytes        *handoff_frame;
@@ -115,6 +117,9 @@ struct _Pool
   guint            n_alive;          /* lane threads not yet finished */
   guint            n_started;        /* lanes whose first worker said hello, or failed */
   guint            n_ready;          /* lanes whose worker said hello */
+  guint            n_starting;       /* start slots taken: workers spawned, not ready */
+  guint            max_starting;
+  guint            start_peak;       /* the most n_starting has been */
   GError          *start_error;      /* the first start failure */
   char            *last_start_error; /* the latest one, for jobs failed while none runs */
   gboolean         start_warned;     /* "no worker could start" was said */
@@ -362,6 +367,58 @@ fl_process_executor_find_worker (GError **error)
   return NULL;
 }
 
+/* Start slots. A worker's start (exec, the dynamic loader, GLib's set-up) is CPU work:
+ * twenty at once on two cores left the app's main thread waiting 0.1-0.4 s for a CPU in a
+ * pool's first run, a freeze of the window caused by its own children. At most one worker
+ * per core but one starts at a time; the others wait their turn. */
+static gboolean
+lane_take_slot (Lane *lane)
+{
+  Pool *pool = lane->pool;
+  gboolean taken;
+
+  fl_mutex_lock (&pool->mutex);
+  taken = lane->holds_slot || pool->n_starting < pool->max_starting;
+  if (taken && !lane->holds_slot)
+    {
+      pool->n_starting++;
+      pool->start_peak = MAX (pool->start_peak, pool->n_starting);
+      lane->holds_slot = TRUE;
+    }
+  lane->awaiting_slot = !taken;
+  fl_mutex_unlock (&pool->mutex);
+  return taken;
+}
+
+/* Called with the pool's mutex held: the lane's worker is ready, or gone. */
+static void
+lane_release_slot_locked (Lane *lane)
+{
+  Pool *pool = lane->pool;
+
+  if (!lane->holds_slot)
+    return;
+  lane->holds_slot = FALSE;
+  pool->n_starting--;
+  for (guint i = 0; i < pool->n_lanes; i++)
+    if (pool->lanes[i].awaiting_slot)
+      {
+        lane_wake (&pool->lanes[i]);
+        break;
+      }
+}
+
+static gboolean
+lane_is_awaiting_slot (Lane *lane)
+{
+  gboolean awaiting;
+
+  fl_mutex_lock (&lane->pool->mutex);
+  awaiting = lane->awaiting_slot;
+  fl_mutex_unlock (&lane->pool->mutex);
+  return awaiting;
+}
+
 static void
 lane_report_started (Lane   *lane,
                      GError *error)
@@ -369,6 +426,7 @@ lane_report_started (Lane   *lane,
   Pool *pool = lane->pool;
 
   fl_mutex_lock (&pool->mutex);
+  lane_release_slot_locked (lane);
   if (!lane->reported)
     {
       lane->reported = TRUE;
@@ -620,6 +678,8 @@ lane_try_spawn (Lane *lane)
   g_autoptr(GError) error = NULL;
 
   lane->respawn_at = 0;
+  if (!lane_take_slot (lane))
+    return;                               /* lane_release_slot_locked() wakes us */
   if (!lane_spawn (lane, &error))
     lane_start_failed (lane, error->message);
 }
@@ -863,6 +923,7 @@ lane_reap (Lane    *lane,
   if (lane->ready)
     pool->n_ready--;
   lane->ready = FALSE;
+  lane_release_slot_locked (lane);
   fl_mutex_unlock (&pool->mutex);
 
   return describe_exit (status);
@@ -1191,7 +1252,7 @@ lane_take_work (Lane *lane)
         return FALSE;
       /* No worker (waiting to try again): leave the jobs to lanes that have one, unless
        * none has, in which case a job fails now rather than wait for nobody. */
-      if (lane->pid == 0 && pool_has_ready_worker (pool))
+      if (lane->pid == 0 && (lane_is_awaiting_slot (lane) || pool_has_ready_worker (pool)))
         {
           fl_mutex_lock (&pool->mutex);
           lane->idle = FALSE;
@@ -1260,6 +1321,8 @@ lane_main (gpointer data)
       if (lane->pid == 0 && lane->respawn_at > 0
           && g_get_monotonic_time () >= lane->respawn_at)
         lane_try_spawn (lane);
+      else if (lane->pid == 0 && lane_is_awaiting_slot (lane))
+        lane_try_spawn (lane);
 
       if (lane_take_work (lane))
         break;
@@ -1314,6 +1377,8 @@ lane_main (gpointer data)
     g_string_free (g_steal_pointer (&lane->pending_log), TRUE);
 
   fl_mutex_lock (&pool->mutex);
+  lane->awaiting_slot = FALSE;
+  lane_release_slot_locked (lane);
   /* A worker that never said hello still counts, so wait_ready() cannot hang. */
   last = --pool->n_alive == 0;
   if (last)
@@ -1463,6 +1528,7 @@ fl_process_executor_constructed (GObject *object)
   g_weak_ref_init (&pool->executor, self);
   pool->n_lanes = fl_executor_get_max_workers (FL_EXECUTOR (self));
   pool->lanes = g_new0 (Lane, pool->n_lanes);
+  pool->max_starting = MAX (1, g_get_num_processors () - 1);
 
   for (guint i = 0; i < pool->n_lanes; i++)
     {
@@ -1830,6 +1896,18 @@ fl_process_executor_set_kill_grace_ms (FlProcessExecutor *self,
     return;
   g_atomic_int_set (&self->pool->kill_grace_us, (gint) grace_ms * 1000);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KILL_GRACE_MS]);
+}
+
+guint
+_fl_process_executor_get_start_peak (FlProcessExecutor *self)
+{
+  guint peak;
+
+  g_return_val_if_fail (FL_IS_PROCESS_EXECUTOR (self), 0);
+  fl_mutex_lock (&self->pool->mutex);
+  peak = self->pool->start_peak;
+  fl_mutex_unlock (&self->pool->mutex);
+  return peak;
 }
 
 void

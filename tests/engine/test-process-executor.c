@@ -1111,6 +1111,31 @@ test_process_parent_death (void)
   assert_no_children ();
 }
 
+/* Workers start a few at a time (one per core but one), so a pool's start never takes
+ * every CPU from the app's main thread; all of them end up ready, and a job submitted
+ * before they are runs as soon as the first one is. */
+static void
+test_process_staggered_start (void)
+{
+  g_autoptr(FlExecutor) executor = fl_process_executor_new_full (12, FALSE, NULL);
+  FlProcessExecutor *pool = FL_PROCESS_EXECUTOR (executor);
+  g_autoptr(FlFuture) future = submit (executor, "echo", g_variant_new ("(sx)", "early", 0));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fl_process_executor_wait_ready (pool, (gint64) JOB_TIMEOUT_MS
+                                                 * FL_TEST_SLOWDOWN * 1000, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    g_assert_cmpint (fl_process_executor_get_worker_pid (pool, i), >, 0);
+  g_assert_cmpuint (_fl_process_executor_get_start_peak (pool), >=, 1);
+  g_assert_cmpuint (_fl_process_executor_get_start_peak (pool), <=,
+                    MAX (1, g_get_num_processors () - 1));
+
+  wait_done (future);
+  g_assert_cmpint (fl_future_get_state (future), ==, FL_FUTURE_FINISHED);
+  fl_executor_shutdown (executor, TRUE, FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1143,6 +1168,8 @@ main (int    argc,
   g_test_add_func ("/engine/process/strict-broken-before-failing",
                    test_process_strict_broken_before_failing);
   g_test_add_func ("/engine/process/no-zombies", test_process_no_zombies);
+  g_test_add_func ("/engine/process/workers-start-a-few-at-a-time",
+                   test_process_staggered_start);
   g_test_add_func ("/engine/process/shutdown-mid-run", test_process_shutdown_mid_run);
   g_test_add_func ("/engine/process/terminate-mid-run", test_process_terminate);
   g_test_add_func ("/engine/process/log-and-progress", test_process_log_and_progress);
