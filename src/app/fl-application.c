@@ -302,6 +302,18 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+static void
+time_scale_changed_cb (GSettings  *settings,
+                       const char *key,
+                       gpointer    user_data)
+{
+  g_autofree char *text = g_settings_get_string (settings, key);
+  double scale = 1.0;
+
+  if (fl_time_scale_parse (text, &scale, NULL))
+    fl_run_set_default_time_scale (scale);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "run", .activate = run_action, .parameter_type = "(ss)" },
   { .name = "cancel-all", .activate = cancel_all_action },
@@ -402,6 +414,17 @@ fl_application_startup (GApplication *app)
       g_autoptr(GAction) projector = g_settings_create_action (settings, "projector-mode");
 
       g_action_map_add_action (G_ACTION_MAP (self), projector);
+    }
+  /* So is the demos' speed: the header's Speed control and app.time-scale set it, and the
+   * runs made after it go at that speed (each run keeps the scale it started with). */
+  if (settings != NULL)
+    {
+      g_autoptr(GAction) speed = g_settings_create_action (settings, "time-scale");
+
+      g_action_map_add_action (G_ACTION_MAP (self), speed);
+      g_signal_connect (settings, "changed::time-scale", G_CALLBACK (time_scale_changed_cb),
+                        NULL);
+      time_scale_changed_cb (settings, "time-scale", NULL);
     }
   for (guint i = 0; i < G_N_ELEMENTS (more_accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), more_accels[i].action,

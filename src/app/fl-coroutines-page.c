@@ -82,7 +82,10 @@ since_start (FlCoroutinesPage *self,
 {
   FlRun *run = fl_page_get_run (FL_PAGE (self));
 
-  return run != NULL ? (time_us - fl_run_get_start_time (run)) / (double) G_USEC_PER_SEC : 0;
+  /* In real units, as the spans: a slowed run's +2 s is +2 s, not +20 s. */
+  return run != NULL ? (time_us - fl_run_get_start_time (run)) * fl_run_get_time_scale (run)
+                       / (double) G_USEC_PER_SEC
+                     : 0;
 }
 
 /* ---------------------------------------------------------------- the tasks */
@@ -208,14 +211,21 @@ make_card (guint       i,
 }
 
 static char *
-describe_value (FlFuture *future)
+describe_value (FlCoroutinesPage *self,
+                FlFuture         *future)
 {
   GVariant *value = fl_future_peek_result (future);
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
 
   if (value == NULL)
     return g_strdup ("");
   if (g_str_equal (fl_future_get_job_name (future), FL_DOWNLOAD_JOB))
     return g_strdup (fl_download_status_to_string (fl_download_status_from_future (future)));
+  /* A sleep returns the milliseconds it slept: in slow motion, 1/scale as many. */
+  if (g_str_equal (fl_future_get_job_name (future), "sleep") && run != NULL
+      && g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    return g_strdup_printf ("%u", (guint) (g_variant_get_uint32 (value)
+                                           * fl_run_get_time_scale (run) + 0.5));
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
     return g_strdup_printf ("%u", g_variant_get_uint32 (value));
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
@@ -265,7 +275,7 @@ task_done_cb (FlFuture *future,
   badge = gtk_widget_get_next_sibling (state);
   if (s == FL_FUTURE_FINISHED)
     {
-      g_autofree char *value = describe_value (future);
+      g_autofree char *value = describe_value (self, future);
 
       text = g_strdup_printf (_("→ %s at +%.2f s"), value,
                               since_start (self, fl_future_get_finished_time (future)));
@@ -511,11 +521,12 @@ gathered_cb (GObject      *source,
           GVariant *value = g_ptr_array_index (results, i);
           g_autofree char *text_i = NULL;
 
-          /* Numbers as they are; a download's dictionary as its status. */
-          if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+          /* Numbers as they are (a slowed sleep's in real units); a download's dictionary
+           * as its status. */
+          if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32) && i >= self->futures->len)
             text_i = g_strdup_printf ("%u", g_variant_get_uint32 (value));
           else
-            text_i = describe_value (g_ptr_array_index (self->futures, i));
+            text_i = describe_value (self, g_ptr_array_index (self->futures, i));
           g_string_append_printf (values, "%s%s", i > 0 ? ", " : "", text_i);
         }
       text = g_strdup_printf (_("gather() → [%s]\nIn submission order (#1, #2, …), although "
@@ -715,7 +726,9 @@ fl_coroutines_page_start_run (FlPage      *page,
   else if (g_str_equal (mode, "wait-for"))
     fl_wait_async ((FlFuture **) self->futures->pdata, self->futures->len,
                    FL_WAIT_ALL_COMPLETED,
-                   (gint64) (gtk_spin_button_get_value (self->timeout_spin) * G_USEC_PER_SEC),
+                   /* The timeout is in real units: a slowed run waits as much longer. */
+                   (gint64) (gtk_spin_button_get_value (self->timeout_spin) * G_USEC_PER_SEC
+                             / fl_run_get_time_scale (run)),
                    NULL, waited_for_cb, await_new (self, run));
 
   status = g_strdup_printf (_("%s: %u tasks started on the main loop, %s."), mode_title (mode),

@@ -219,7 +219,7 @@ run_stall (FlFrozenPage *self,
 {
   FlLoopMonitor *monitor = fl_page_get_monitor (FL_PAGE (self));
   gint64 start = fl_run_get_start_time (run);
-  gint64 end = start + (gint64) (fl_run_get_elapsed (run) * G_USEC_PER_SEC);
+  gint64 end = start + (gint64) (fl_run_get_wall_elapsed (run) * G_USEC_PER_SEC);
 
   return monitor != NULL && fl_loop_monitor_get_worst_stall (monitor, start, end, stall);
 }

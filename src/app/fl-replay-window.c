@@ -51,6 +51,7 @@ describe (FlReplayWindow *self,
   g_autofree char *title = NULL;
   g_autofree char *counts = NULL;
   g_autofree char *length = NULL;
+  g_autofree char *scale = NULL;
   g_auto(GStrv) keys = fl_trace_list_metadata (trace);
   GString *info = g_string_new (NULL);
   FlTally tally;
@@ -76,6 +77,10 @@ describe (FlReplayWindow *self,
                                              "Read-only: a saved run, as it was recorded. "
                                              "%u futures: %s; %s.", tally.total),
                           tally.total, counts, length);
+  /* A slowed run says so: its times are shown in real units, its wall time was longer. */
+  scale = fl_run_format_time_scale (self->run);
+  if (scale != NULL)
+    g_string_append_printf (info, "\n%s", scale);
   for (guint i = 0; keys[i] != NULL; i++)
     {
       if (g_str_equal (keys[i], "demo-title") || g_str_equal (keys[i], "mode-title"))

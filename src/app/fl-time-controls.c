@@ -8,6 +8,10 @@
  * gives them the page it shows) and that page's current run, and say what the last step
  * let through ("Paused · started cn").
  *
+ * Speed (×1, ×0.5, ×0.2, ×0.1) is the demos' slow motion: it sets the "time-scale" key
+ * (app.time-scale), and the runs started after it go at that speed; a label beside it says
+ * "slow motion ×0.1" while the page shows a slowed run (a replayed one too).
+ *
  * Pause is sensitive while the run can be paused, and stays so while it is paused (to
  * resume it); Step only while the run can be paused (a step from a running run pauses it
  * first, as page.step does). Both are insensitive without a run, for a run made from a
@@ -17,6 +21,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-settings.h"
 #include "fl-time-controls.h"
 
 struct _FlTimeControls
@@ -27,6 +32,8 @@ struct _FlTimeControls
   GtkToggleButton *pause_button;
   GtkButton       *step_button;
   GtkLabel        *status_label;
+  GtkDropDown     *speed_dropdown;
+  GtkLabel        *scale_label;
 
   /* owned */
   FlPage          *page;
@@ -37,13 +44,19 @@ struct _FlTimeControls
   gulong           page_run_handler;
   gulong           progress_handler;
   gulong           completed_handler;
+  gulong           speed_handler;
+  gulong           settings_handler;
 
   /* what the buttons show, so that a run's progress (every batch of ends) costs nothing
    * while neither changes */
   gboolean         shown;
   gboolean         shown_paused;
   gboolean         shown_can_pause;
+  double           shown_scale;
 };
+
+/* The Speed choices, as the "time-scale" key spells them. */
+static const char * const speeds[] = { "1", "0.5", "0.2", "0.1" };
 
 G_DEFINE_FINAL_TYPE (FlTimeControls, fl_time_controls, GTK_TYPE_BOX)
 
@@ -56,13 +69,23 @@ update (FlTimeControls *self)
   gboolean can_pause = run != NULL && fl_run_can_pause (run);
   gboolean paused = run != NULL && fl_run_is_paused (run);
   const char *status = paused ? fl_page_get_gate_status (self->page) : NULL;
+  double scale = run != NULL ? fl_run_get_time_scale (run) : 1.0;
 
   if (self->shown && paused == self->shown_paused && can_pause == self->shown_can_pause
+      && scale == self->shown_scale
       && g_strcmp0 (status != NULL ? status : "", gtk_label_get_text (self->status_label)) == 0)
     return;
   self->shown = TRUE;
   self->shown_paused = paused;
   self->shown_can_pause = can_pause;
+  if (scale != self->shown_scale)
+    {
+      g_autofree char *text = run != NULL ? fl_run_format_time_scale (run) : NULL;
+
+      self->shown_scale = scale;
+      gtk_label_set_text (self->scale_label, text != NULL ? text : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->scale_label), text != NULL);
+    }
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), can_pause || paused);
   gtk_widget_set_sensitive (GTK_WIDGET (self->step_button), can_pause);
@@ -142,12 +165,52 @@ step_clicked_cb (FlTimeControls *self)
   update (self);
 }
 
+static guint
+speed_index (const char *text)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+    if (g_strcmp0 (text, speeds[i]) == 0)
+      return i;
+  return 0;
+}
+
+/* The key changed (here, in Preferences' future, or over D-Bus): the choice follows it. */
+static void
+speed_setting_cb (FlTimeControls *self,
+                  const char     *key,
+                  GSettings      *settings)
+{
+  g_autofree char *text = g_settings_get_string (settings, key);
+
+  g_signal_handler_block (self->speed_dropdown, self->speed_handler);
+  gtk_drop_down_set_selected (self->speed_dropdown, speed_index (text));
+  g_signal_handler_unblock (self->speed_dropdown, self->speed_handler);
+}
+
+static void
+speed_selected_cb (FlTimeControls *self)
+{
+  guint i = MIN (gtk_drop_down_get_selected (self->speed_dropdown), G_N_ELEMENTS (speeds) - 1);
+  GSettings *settings = fl_settings_get ();
+  double scale = 1.0;
+
+  /* With the app's settings the key is the one truth (the app applies it to new runs);
+   * without them (a test's bare widget) the choice applies at once. */
+  if (settings != NULL)
+    g_settings_set_string (settings, "time-scale", speeds[i]);
+  else if (fl_time_scale_parse (speeds[i], &scale, NULL))
+    fl_run_set_default_time_scale (scale);
+}
+
 static void
 fl_time_controls_dispose (GObject *object)
 {
   FlTimeControls *self = FL_TIME_CONTROLS (object);
+  GSettings *settings = fl_settings_get ();
 
   fl_time_controls_set_page (self, NULL);
+  if (settings != NULL && self->settings_handler != 0)
+    g_clear_signal_handler (&self->settings_handler, settings);
 
   G_OBJECT_CLASS (fl_time_controls_parent_class)->dispose (object);
 }
@@ -166,6 +229,9 @@ fl_time_controls_init (FlTimeControls *self)
   GtkWidget *step = gtk_button_new_from_icon_name ("media-skip-forward-symbolic");
   GtkWidget *status = gtk_label_new (NULL);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *scale_label = gtk_label_new (NULL);
+  GtkWidget *speed;
+  GSettings *settings;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
   gtk_box_set_spacing (GTK_BOX (self), 6);
@@ -203,6 +269,47 @@ fl_time_controls_init (FlTimeControls *self)
   gtk_widget_add_css_class (status, "numeric");
   self->status_label = GTK_LABEL (status);
   gtk_box_append (GTK_BOX (self), status);
+
+  /* TRANSLATORS: the header's time scale choices: ×1 is real time, ×0.1 ten times slower */
+  speed = gtk_drop_down_new_from_strings ((const char * const[]) { C_("speed", "×1"),
+                                                                    C_("speed", "×0.5"),
+                                                                    C_("speed", "×0.2"),
+                                                                    C_("speed", "×0.1"),
+                                                                    NULL });
+  gtk_widget_set_tooltip_text (speed, _("Speed of the demos: slow motion stretches sleeps, "
+                                        "server delays and work; times shown stay real"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (speed), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Speed"), -1);
+  self->speed_dropdown = GTK_DROP_DOWN (speed);
+  settings = fl_settings_get ();
+  if (settings != NULL)
+    {
+      g_autofree char *text = g_settings_get_string (settings, "time-scale");
+
+      gtk_drop_down_set_selected (self->speed_dropdown, speed_index (text));
+      self->settings_handler = g_signal_connect_object (settings, "changed::time-scale",
+                                                        G_CALLBACK (speed_setting_cb), self,
+                                                        G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      double current = fl_run_get_default_time_scale ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+        if (G_APPROX_VALUE (g_ascii_strtod (speeds[i], NULL), current, 1e-9))
+          gtk_drop_down_set_selected (self->speed_dropdown, i);
+    }
+  self->speed_handler = g_signal_connect_swapped (speed, "notify::selected",
+                                                  G_CALLBACK (speed_selected_cb), self);
+  gtk_box_append (GTK_BOX (self), speed);
+
+  /* "slow motion ×0.1" while the page shows a slowed run. */
+  gtk_widget_add_css_class (scale_label, "accent");
+  gtk_widget_add_css_class (scale_label, "numeric");
+  gtk_widget_set_visible (scale_label, FALSE);
+  self->scale_label = GTK_LABEL (scale_label);
+  self->shown_scale = 1.0;
+  gtk_box_append (GTK_BOX (self), scale_label);
 
   update (self);
 }
@@ -289,6 +396,32 @@ fl_time_controls_get_step_button (FlTimeControls *self)
 {
   g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
   return GTK_WIDGET (self->step_button);
+}
+
+/**
+ * fl_time_controls_get_speed_dropdown:
+ *
+ * Returns: (transfer none): the Speed choice (×1, ×0.5, ×0.2, ×0.1)
+ */
+GtkWidget *
+fl_time_controls_get_speed_dropdown (FlTimeControls *self)
+{
+  g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
+  return GTK_WIDGET (self->speed_dropdown);
+}
+
+/**
+ * fl_time_controls_get_scale_text:
+ *
+ * Returns: (nullable): "slow motion ×0.1" while the page shows a slowed run, else %NULL
+ */
+const char *
+fl_time_controls_get_scale_text (FlTimeControls *self)
+{
+  g_return_val_if_fail (FL_IS_TIME_CONTROLS (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->scale_label)))
+    return NULL;
+  return gtk_label_get_text (self->scale_label);
 }
 
 /**

@@ -20,5 +20,7 @@ void        fl_time_controls_set_page         (FlTimeControls *self,
 GtkWidget  *fl_time_controls_get_pause_button (FlTimeControls *self);
 GtkWidget  *fl_time_controls_get_step_button  (FlTimeControls *self);
 const char *fl_time_controls_get_status       (FlTimeControls *self);
+GtkWidget  *fl_time_controls_get_speed_dropdown (FlTimeControls *self);
+const char *fl_time_controls_get_scale_text   (FlTimeControls *self);
 
 G_END_DECLS

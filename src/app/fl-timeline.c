@@ -221,6 +221,14 @@ is_live (FlTimeline *self)
   return self->spans != NULL && !fl_spans_is_idle (self->spans);
 }
 
+/* Now, in the spans' units: a slowed run's clock is scaled back like its bars. */
+static gint64
+timeline_now (FlTimeline *self)
+{
+  return self->spans != NULL ? fl_spans_get_now (self->spans)
+                             : g_get_monotonic_time () - self->origin;
+}
+
 static gint64
 run_end (FlTimeline *self)
 {
@@ -231,7 +239,7 @@ run_end (FlTimeline *self)
 
   /* While anything is unfinished the run is alive: its end is now. */
   if (is_live (self))
-    return MAX (last, g_get_monotonic_time () - self->origin);
+    return MAX (last, timeline_now (self));
   return last;
 }
 
@@ -652,7 +660,7 @@ fl_timeline_snapshot (GtkWidget   *widget,
   FlTimeline *self = FL_TIMELINE (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  gint64 now = g_get_monotonic_time () - self->origin;
+  gint64 now = timeline_now (self);
   g_autoptr(PangoLayout) layout = NULL;
   GdkRGBA fg;
   double lane_h;
@@ -788,7 +796,7 @@ span_at (FlTimeline *self,
   int height = gtk_widget_get_height (GTK_WIDGET (self));
   double lane_h = lane_height (self, height);
   double scale = (width - GUTTER) / (double) self->view_span;
-  gint64 t, slack, now = g_get_monotonic_time () - self->origin;
+  gint64 t, slack, now = timeline_now (self);
   guint li;
   Lane *lane;
   const FlSpan *best = NULL;
@@ -830,7 +838,7 @@ query_tooltip_cb (GtkWidget  *widget,
   g_autofree char *queued = NULL;
   g_autofree char *ran = NULL;
   g_autofree char *lane = NULL;
-  gint64 now = g_get_monotonic_time () - self->origin;
+  gint64 now = timeline_now (self);
 
   if (s == NULL)
     return FALSE;

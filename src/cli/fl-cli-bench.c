@@ -1,4 +1,5 @@
-/* fl-cli-bench.c: `futures-lab-cli bench`, the engine measured on this machine
+/* fl-cli-bench.c: `futures-lab-cli bench`, the engine measured on this machine, and
+ * `bench-slow-motion`, the time scale measured
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -11,7 +12,11 @@
 #include <malloc.h>
 #include <stdlib.h>
 
+#include <glib/gstdio.h>
+
 #include "futures-lab-engine.h"
+#include "futures-lab-server.h"
+#include "futures-lab-tasks.h"
 #include "fl-cli.h"
 
 static int      opt_jobs = 100000;
@@ -379,4 +384,205 @@ fl_cli_bench_main (int    argc,
     }
 
   return FL_CLI_EXIT_OK;
+}
+
+/* bench-slow-motion --------------------------------------------------------------------
+ *
+ * The same small workloads (sleeps on a thread pool, downloads from the embedded server
+ * with a fixed delay, a CPU-bound kernel on one thread) run at ×1 and at ×0.1 side by
+ * side, through FlRun as the app runs them. Each row gives the wall time the run took and
+ * what the run reports (its elapsed time and its jobs' mean run time, from the spans): at
+ * ×0.1 the wall time is about ten times as long and the reported times about the same.
+ */
+
+#define WORKERS   4
+#define N_JOBS    8
+#define SLEEP_MS  50
+#define DELAY_MS  100
+#define PRIMES_N  G_GUINT64_CONSTANT (300000)
+
+static double   opt_slow_scale = 0.1;
+static char    *opt_slow_scale_text;
+
+static const char *const slow_codes[N_JOBS] = { "cn", "in", "us", "id", "br", "pk", "ng", "bd" };
+
+typedef struct
+{
+  const char *workload;
+  double      scale;
+  double      wall_s;
+  double      reported_s;
+  double      mean_run_ms;
+  guint       ok;
+} SlowRow;
+
+static double
+slow_mean_run_ms (FlSpans *spans)
+{
+  double sum = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
+    {
+      const FlSpan *span = fl_spans_get (spans, i);
+
+      if (span->kind == FL_SPAN_FUTURE && span->started >= 0 && span->finished >= 0)
+        {
+          sum += (span->finished - span->started) / 1000.0;
+          n++;
+        }
+    }
+  return n > 0 ? sum / n : 0;
+}
+
+/* Submits the workload's jobs to @run; FALSE with @error if one could not be. */
+static gboolean
+slow_submit (FlRun       *run,
+             const char  *workload,
+             const char  *base,
+             const char  *dir,
+             GError     **error)
+{
+  for (guint i = 0; i < N_JOBS; i++)
+    {
+      GVariant *args;
+      const char *job;
+
+      if (g_str_equal (workload, "sleep"))
+        job = "sleep", args = g_variant_new ("(u)", SLEEP_MS);
+      else if (g_str_equal (workload, "flags"))
+        job = FL_DOWNLOAD_JOB, args = fl_download_args_new (slow_codes[i], base, dir, 0, WORKERS);
+      else
+        job = FL_COMPUTE_PRIMES_JOB, args = fl_compute_primes_args (PRIMES_N);
+      if (fl_run_submit (run, job, args, slow_codes[i], error) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+slow_measure (SlowRow     *row,
+              const char  *base,
+              const char  *dir,
+              GError     **error)
+{
+  /* The kernel runs on one thread: at ×1 several would contend for the cores, and slowed
+   * (mostly pausing) they would not, which is not what is measured here. */
+  guint workers = g_str_equal (row->workload, "compute") ? 1 : WORKERS;
+  g_autoptr(FlRun) run = fl_run_new ("threads", "threads", fl_thread_executor_new (workers));
+  gint64 start = g_get_monotonic_time ();
+  gboolean submitted;
+  FlTally tally;
+
+  fl_run_set_time_scale (run, row->scale);
+  submitted = slow_submit (run, row->workload, base, dir, error);
+  fl_run_commit (run);
+  if (!submitted)
+    fl_run_cancel (run);
+  while (!fl_run_is_complete (run))
+    g_main_context_iteration (NULL, TRUE);
+
+  row->wall_s = (g_get_monotonic_time () - start) / 1e6;
+  row->reported_s = fl_run_get_elapsed (run);
+  row->mean_run_ms = slow_mean_run_ms (fl_run_get_spans (run));
+  fl_run_get_tally (run, &tally);
+  row->ok = tally.ok;
+  return submitted;
+}
+
+static void
+slow_remove_downloads (const char *dir)
+{
+  for (guint i = 0; i < N_JOBS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.gif", slow_codes[i]);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+fl_cli_bench_slow_main (int    argc,
+                        char **argv)
+{
+  const GOptionEntry slow_entries[] = {
+    { "time-scale", 0, 0, G_OPTION_ARG_STRING, &opt_slow_scale_text,
+      N_("The slow scale to compare with ×1: 0.5, 0.2 or 0.1 (default)"), N_("SCALE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlFaultConfig) config = fl_fault_config_new (FL_SERVER_PRESET_LOCAL);
+  g_autoptr(FlFlagServer) server = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *dir = NULL;
+  static const char *const workloads[] = { "sleep", "flags", "compute" };
+  SlowRow rows[G_N_ELEMENTS (workloads) * 2];
+  guint n_rows = 0;
+  int status = FL_CLI_EXIT_OK;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Run the same sleeps, downloads and CPU-bound jobs at ×1 and "
+                                  "in slow motion, side by side: wall time and reported time."));
+  g_option_context_add_main_entries (context, slow_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fl_cli_usage_error (context, "%s", error->message);
+  if (argc > 1)
+    return fl_cli_usage_error (context, _("unexpected argument “%s”"), argv[1]);
+  if (opt_slow_scale_text != NULL && !fl_time_scale_parse (opt_slow_scale_text, &opt_slow_scale, &error))
+    return fl_cli_usage_error (context, "--time-scale: %s", error->message);
+
+  fl_compute_register_jobs ();
+  config->delay_min_ms = config->delay_max_ms = DELAY_MS;
+  server = fl_flag_server_new (config);
+  if (!fl_flag_server_start (server, &error))
+    {
+      g_printerr (_("%s: cannot start the flag server: %s\n"), g_get_prgname (), error->message);
+      return FL_CLI_EXIT_FAILURE;
+    }
+  base = fl_flag_server_dup_base_url (server);
+  dir = g_dir_make_tmp ("futures-lab-bench-slow-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      g_printerr (_("%s: cannot make a temporary folder: %s\n"), g_get_prgname (), error->message);
+      fl_flag_server_stop (server);
+      return FL_CLI_EXIT_FAILURE;
+    }
+  fl_download_session_prepare (WORKERS);
+
+  /* TRANSLATORS: %u are counts and milliseconds of the workloads measured */
+  g_print (_("%u jobs each: sleeps of %u ms and downloads with a %u ms server delay on %u "
+             "threads, primes below %u on one thread\n"), N_JOBS, SLEEP_MS, DELAY_MS, WORKERS,
+           (guint) PRIMES_N);
+  /* TRANSLATORS: column heads; keep the widths (8, 7, 8, 10, 12, 3 characters) */
+  g_print ("%-8s %7s %8s %10s %12s %3s\n", _("workload"), _("scale"), _("wall s"),
+           _("reported s"), _("mean job ms"), _("ok"));
+  for (guint w = 0; w < G_N_ELEMENTS (workloads) && status == FL_CLI_EXIT_OK; w++)
+    for (guint s = 0; s < 2; s++)
+      {
+        SlowRow *row = &rows[n_rows++];
+
+        *row = (SlowRow) { .workload = workloads[w], .scale = s == 0 ? 1.0 : opt_slow_scale };
+        if (!slow_measure (row, base, dir, &error))
+          {
+            g_printerr (_("%s: cannot submit: %s\n"), g_get_prgname (), error->message);
+            status = FL_CLI_EXIT_FAILURE;
+            break;
+          }
+        g_print ("%-8s %6s%g %8.3f %10.3f %12.1f %3u\n", row->workload, "×", row->scale,
+                 row->wall_s, row->reported_s, row->mean_run_ms, row->ok);
+      }
+  for (guint i = 0; i + 1 < n_rows; i += 2)
+    /* TRANSLATORS: one line per workload: how much longer the slow run took, and how its
+     * reported time compares with the real-time run's (1.00 = the same) */
+    g_print (_("%s: wall ×%.2f, reported ×%.2f\n"), rows[i].workload,
+             rows[i + 1].wall_s / rows[i].wall_s, rows[i + 1].reported_s / rows[i].reported_s);
+
+  slow_remove_downloads (dir);
+  fl_flag_server_stop (server);
+  g_clear_pointer (&opt_slow_scale_text, g_free);
+  return status;
 }

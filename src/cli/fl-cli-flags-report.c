@@ -95,7 +95,8 @@ print_transition (FlFlagsReport      *report,
   fl_json_line_add_string (&line, "cc", fl_future_get_label (future));
   fl_json_line_add_string (&line, "state", state_name (event->state));
   fl_json_line_add_double (&line, "time",
-                           MAX (0, event->time_us - fl_flags_run_get_start_time (report->run)) / 1e6,
+                           MAX (0, event->time_us - fl_flags_run_get_start_time (report->run))
+                           * fl_flags_run_get_time_scale (report->run) / 1e6,
                            6);
   if (lane != NULL && event->kind != FL_TRACE_SUBMIT)
     {
@@ -350,6 +351,12 @@ fl_flags_report_finish (FlFlagsReport *report,
     fprintf (out, ngettext ("%u cancelled.\n", "%u cancelled.\n", counts.cancelled),
              counts.cancelled);
   fprintf (out, _("Elapsed time: %.2fs\n"), counts.elapsed);
+  if (fl_flags_run_get_time_scale (report->run) != 1.0)
+    /* TRANSLATORS: after the elapsed time of a run slowed for a projector; %g is the scale,
+     * e.g. 0.1: the run took ten times as long, the times shown are real */
+    fprintf (out, _("Slow motion ×%g: wall time was %.2fs, times shown are real.\n"),
+             fl_flags_run_get_time_scale (report->run),
+             counts.elapsed / fl_flags_run_get_time_scale (report->run));
   fflush (out);
 
   if (report->json)

@@ -24,6 +24,7 @@ struct _FlFlagsRun
   guint           n_done;
   gint64          start_us;
   gint64          end_us;
+  double          time_scale;   /* 1.0, or slow motion: the server's delays stretch */
   FlFlagsDoneFunc done_func;
   gpointer        done_data;
 };
@@ -112,6 +113,7 @@ fl_flags_run_new (FlFlagsMode   mode,
   run->executor = executor;
   run->trace = trace != NULL ? g_object_ref (trace) : NULL;
   run->futures = g_ptr_array_new_with_free_func (g_object_unref);
+  run->time_scale = 1.0;
   run->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   if (trace != NULL)
     fl_executor_set_trace (executor, trace);
@@ -222,6 +224,8 @@ fl_flags_run_start (FlFlagsRun         *run,
       FlFuture *future;
 
       g_variant_dict_insert (&dict, "metadata", "b", metadata);
+      if (run->time_scale != 1.0)
+        g_variant_dict_insert (&dict, "time-scale", "d", run->time_scale);
       future = fl_executor_submit (run->executor, FL_DOWNLOAD_JOB, g_variant_dict_end (&dict),
                                    label, error);
       if (future == NULL)
@@ -281,7 +285,32 @@ fl_flags_run_get_counts (FlFlagsRun    *run,
   gint64 end = run->end_us != 0 ? run->end_us : g_get_monotonic_time ();
 
   *counts = run->counts;
-  counts->elapsed = run->start_us != 0 ? (end - run->start_us) / 1e6 : 0.0;
+  counts->elapsed = run->start_us != 0 ? (end - run->start_us) * run->time_scale / 1e6 : 0.0;
+}
+
+/**
+ * fl_flags_run_set_time_scale:
+ * @scale: a valid time scale (fl_time_scale_is_valid()); set before the run starts
+ *
+ * Slow motion: each download asks the embedded server to stretch its delay by 1/@scale;
+ * the trace records the scale, and the counts' elapsed time is scaled back to real units.
+ */
+void
+fl_flags_run_set_time_scale (FlFlagsRun *run,
+                             double      scale)
+{
+  g_return_if_fail (run->futures->len == 0);
+  g_return_if_fail (fl_time_scale_is_valid (scale));
+
+  run->time_scale = scale;
+  if (run->trace != NULL)
+    fl_trace_set_time_scale (run->trace, scale);
+}
+
+double
+fl_flags_run_get_time_scale (FlFlagsRun *run)
+{
+  return run->time_scale;
 }
 
 FlFuture *

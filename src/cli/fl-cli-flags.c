@@ -52,6 +52,7 @@ typedef struct
   gboolean  json;
   char     *trace;
   gboolean  metadata;
+  char     *time_scale;
   FlCliFaultOptions fault;
 } Options;
 
@@ -62,6 +63,7 @@ options_clear (Options *options)
   g_free (options->mode);
   g_free (options->output);
   g_free (options->trace);
+  g_free (options->time_scale);
   fl_cli_fault_options_clear (&options->fault);
 }
 
@@ -246,6 +248,9 @@ make_context (Options   *options,
       N_("JSON Lines on stdout: one per future transition, then a summary"), NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &options->trace,
       N_("Save a Chrome trace of the run (opens in Perfetto)"), N_("FILE") },
+    { "time-scale", 0, 0, G_OPTION_ARG_STRING, &options->time_scale,
+      N_("Slow motion: 1 (default), 0.5, 0.2 or 0.1 stretches the server's delays by 1/SCALE; "
+         "times reported stay real"), N_("SCALE") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, rest, NULL, N_("[CC…]") },
     { NULL }
   };
@@ -274,6 +279,7 @@ check_options (GOptionContext *context,
                Options        *options,
                FlFlagsMode    *mode,
                FlServerPreset *preset,
+               double         *scale,
                gboolean       *embedded)
 {
   g_autoptr(GError) error = NULL;
@@ -289,6 +295,8 @@ check_options (GOptionContext *context,
                                           "seconds"));
   if (options->trace != NULL && !fl_cli_check_writable (options->trace, &error))
     return fl_cli_usage_error (context, "--trace: %s", error->message);
+  if (options->time_scale != NULL && !fl_time_scale_parse (options->time_scale, scale, &error))
+    return fl_cli_usage_error (context, "--time-scale: %s", error->message);
   if (options->mode != NULL && !fl_flags_mode_from_string (options->mode, mode))
     return fl_cli_usage_error (context, _("unknown mode “%s” (sequential, threads, async or "
                                           "processes)"), options->mode);
@@ -336,6 +344,7 @@ fl_cli_flags_main (int    argc,
   FlServerPreset preset = FL_SERVER_PRESET_LOCAL;
   Interrupt interrupt = { 0 };
   gboolean embedded = FALSE;
+  double scale = 1.0;
   guint concurrency, sigint_id;
   int status = 0;
 
@@ -349,7 +358,7 @@ fl_cli_flags_main (int    argc,
   if (options.output == NULL)
     options.output = g_strdup ("downloads");
   if (status == 0)
-    status = check_options (context, &options, &mode, &preset, &embedded);
+    status = check_options (context, &options, &mode, &preset, &scale, &embedded);
   if (status == 0)
     {
       codes = expand_codes (rest, options.all, options.every, options.limit, &error);
@@ -411,6 +420,7 @@ fl_cli_flags_main (int    argc,
   fl_trace_set_metadata (trace, "server", base_url);
   run = fl_flags_run_new (mode, concurrency, trace, &error);
   g_assert (run != NULL);   /* every mode but processes, refused above */
+  fl_flags_run_set_time_scale (run, scale);
 
   print_initial_report (options.json ? stderr : stdout, server_name, base_url, config, codes,
                         mode, concurrency, options.output);

@@ -66,6 +66,9 @@ gint64      fl_flags_run_get_start_time (FlFlagsRun       *run);
 FlTrace    *fl_flags_run_get_trace      (FlFlagsRun       *run);
 FlFlagsMode fl_flags_run_get_mode       (FlFlagsRun       *run);
 guint       fl_flags_run_get_concurrency (FlFlagsRun      *run);
+void        fl_flags_run_set_time_scale (FlFlagsRun       *run,
+                                         double            scale);
+double      fl_flags_run_get_time_scale (FlFlagsRun       *run);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlFlagsRun, fl_flags_run_free)
 

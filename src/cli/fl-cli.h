@@ -35,6 +35,7 @@ int  fl_cli_serve_main (int argc, char **argv);
 int  fl_cli_bench_flags_main (int argc, char **argv);
 int  fl_cli_compute_main (int argc, char **argv);
 int  fl_cli_bench_compute_main (int argc, char **argv);
+int  fl_cli_bench_slow_main (int argc, char **argv);
 int  fl_cli_trace_main (int argc, char **argv);
 
 /* Process-pool round trips (fl-cli-bench-compute.c), shared with `bench`: medians in µs,

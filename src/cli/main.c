@@ -23,6 +23,8 @@ static const FlCliCommand commands[] = {
     fl_cli_compute_main },
   { "bench-compute", N_("Measure CPU-bound speed-ups and the process pool, beside Python"),
     fl_cli_bench_compute_main },
+  { "bench-slow-motion", N_("Measure slow motion: the same workloads at ×1 and ×0.1"),
+    fl_cli_bench_slow_main },
   { "loiter", N_("map() vs as_completed(): the timestamped loiter transcript"),
     fl_cli_loiter_main },
   { "queue", N_("Producers and consumers on a bounded queue: back-pressure made visible"),

@@ -29,6 +29,7 @@ struct _FlSpans
 
   FlTrace    *trace;
   gint64      origin;
+  double      scale;        /* the trace's time scale: raw offsets are multiplied by it */
   guint       n_read;
   GPtrArray  *chunks;       /* FlSpan[CHUNK_SIZE] */
   guint       n_spans;
@@ -107,6 +108,7 @@ fl_spans_new (FlTrace *trace)
   self = g_object_new (FL_TYPE_SPANS, NULL);
   self->trace = g_object_ref (trace);
   self->origin = fl_trace_get_origin (trace);
+  self->scale = fl_trace_get_time_scale (trace);
   return self;
 }
 
@@ -259,11 +261,21 @@ retally (FlSpans  *self,
     t->queued++;
 }
 
+/* A raw time as the views show it: µs from the origin, scaled back for a slowed run. */
+static inline gint64
+unscale (FlSpans *self,
+         gint64   time_us)
+{
+  gint64 d = time_us - self->origin;
+
+  return self->scale == 1.0 ? d : (gint64) (d * self->scale);
+}
+
 static void
 fold (FlSpans            *self,
       const FlTraceEvent *ev)
 {
-  gint64 t = ev->time_us - self->origin;
+  gint64 t = unscale (self, ev->time_us);
   FlSpanKind kind = (ev->kind == FL_TRACE_MARK_BEGIN || ev->kind == FL_TRACE_MARK_END)
                     ? FL_SPAN_MARK : FL_SPAN_FUTURE;
   guint index;
@@ -363,6 +375,9 @@ fl_spans_update (FlSpans *self)
   n = fl_trace_get_n_events (self->trace);
   if (n == self->n_read)
     return FALSE;
+  /* The scale is set before the first event; it is read once the first event is. */
+  if (self->n_read == 0)
+    self->scale = fl_trace_get_time_scale (self->trace);
 
   first_new = self->n_spans;
   for (; self->n_read < n; self->n_read++)
@@ -532,6 +547,37 @@ fl_spans_get_last_time (FlSpans *self)
 {
   g_return_val_if_fail (FL_IS_SPANS (self), 0);
   return self->last_time;
+}
+
+/**
+ * fl_spans_get_time_scale:
+ *
+ * Returns: the scale the spans fold the trace's times by (see fl_trace_set_time_scale())
+ */
+double
+fl_spans_get_time_scale (FlSpans *self)
+{
+  g_return_val_if_fail (FL_IS_SPANS (self), 1.0);
+  return self->n_read > 0 ? self->scale : fl_trace_get_time_scale (self->trace);
+}
+
+/**
+ * fl_spans_get_now:
+ *
+ * "Now" in the spans' units: µs from the trace's origin, scaled back like every span time,
+ * so that a live view's moving edge of a slowed run meets its bars.
+ *
+ * Returns: now, in µs from the origin
+ */
+gint64
+fl_spans_get_now (FlSpans *self)
+{
+  gint64 d;
+
+  g_return_val_if_fail (FL_IS_SPANS (self), 0);
+
+  d = g_get_monotonic_time () - self->origin;
+  return (gint64) (d * fl_spans_get_time_scale (self));
 }
 
 /**

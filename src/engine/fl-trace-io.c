@@ -383,6 +383,24 @@ read_metadata (FlTrace    *trace,
     }
 }
 
+/* A slowed run's scale comes back from its metadata; a value that is not a scale in (0, 1]
+ * is dropped, so the spans fold in real time rather than by nonsense. */
+static void
+read_time_scale (FlTrace *trace)
+{
+  const char *text = fl_trace_get_metadata (trace, "time-scale");
+  char *end = NULL;
+  double scale;
+
+  if (text == NULL)
+    return;
+  scale = g_ascii_strtod (text, &end);
+  if (end != text && *end == '\0' && scale > 0 && scale <= 1)
+    fl_trace_set_time_scale (trace, scale);
+  else
+    fl_trace_set_metadata (trace, "time-scale", NULL);
+}
+
 /* Whether @data holds one JSON object and nothing but white space after it. json-glib 1.6
  * reads a second top-level value after the first and leaks it ("{}{}", "3[1]"); a trace is
  * always one object, so anything else is refused before json-glib sees it. Strings are
@@ -482,6 +500,7 @@ fl_trace_load_from_data (const char  *data,
                         ? json_node_get_string (title) : "");
   if (other != NULL)
     read_metadata (trace, other);
+  read_time_scale (trace);
 
   origin = fl_trace_get_origin (trace);
   events = json_object_get_array_member (lab, "events");

@@ -33,6 +33,7 @@ struct _FlTrace
 
   char         *title;
   gint64        origin;
+  double        time_scale;          /* under text_mutex; 1.0 unless slowed */
   Slot        **chunks;              /* MAX_CHUNKS pointers, filled lazily */
   guint         n_reserved;          /* atomic */
   guint         n_dropped;           /* atomic */
@@ -75,6 +76,7 @@ fl_trace_init (FlTrace *self)
   self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   fl_mutex_init (&self->text_mutex);
   self->origin = g_get_monotonic_time ();
+  self->time_scale = 1.0;
 }
 
 /**
@@ -104,6 +106,50 @@ fl_trace_get_origin (FlTrace *self)
 {
   g_return_val_if_fail (FL_IS_TRACE (self), 0);
   return self->origin;
+}
+
+/**
+ * fl_trace_set_time_scale:
+ * @scale: how fast the run's workloads went, in (0, 1]: 0.1 made every sleep, delay and
+ *   chunk of work take ten times as long
+ *
+ * Says that the recorded times are slowed by @scale, so that #FlSpans folds them back:
+ * a span time is origin + (t − origin) × @scale. It is kept in the metadata as
+ * "time-scale", so a saved run carries it and a loaded one folds the same. Set it before
+ * the first event is recorded.
+ */
+void
+fl_trace_set_time_scale (FlTrace *self,
+                         double   scale)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_if_fail (FL_IS_TRACE (self));
+  g_return_if_fail (scale > 0 && scale <= 1);
+
+  fl_mutex_lock (&self->text_mutex);
+  self->time_scale = scale;
+  fl_mutex_unlock (&self->text_mutex);
+  fl_trace_set_metadata (self, "time-scale",
+                         scale == 1.0 ? NULL : g_ascii_formatd (text, sizeof text, "%g", scale));
+}
+
+/**
+ * fl_trace_get_time_scale:
+ *
+ * Returns: the scale the run's workloads were slowed by (1.0 for real time)
+ */
+double
+fl_trace_get_time_scale (FlTrace *self)
+{
+  double scale;
+
+  g_return_val_if_fail (FL_IS_TRACE (self), 1.0);
+
+  fl_mutex_lock (&self->text_mutex);
+  scale = self->time_scale;
+  fl_mutex_unlock (&self->text_mutex);
+  return scale;
 }
 
 static Slot *

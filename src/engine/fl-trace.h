@@ -80,6 +80,9 @@ G_DECLARE_FINAL_TYPE (FlTrace, fl_trace, FL, TRACE, GObject)
 FlTrace     *fl_trace_new              (const char        *title);
 const char  *fl_trace_get_title        (FlTrace           *self);
 gint64       fl_trace_get_origin       (FlTrace           *self);
+void         fl_trace_set_time_scale   (FlTrace           *self,
+                                        double             scale);
+double       fl_trace_get_time_scale   (FlTrace           *self);
 void         fl_trace_record           (FlTrace           *self,
                                         FlTraceEventKind   kind,
                                         guint64            future_id,

@@ -413,3 +413,28 @@ fl_parse_bandwidth (const char  *text,
   *bytes_per_s = (guint) (value * scale);
   return TRUE;
 }
+
+/**
+ * fl_fault_decision_apply_time_scale:
+ * @scale: (nullable): a request's "time-scale" query value ("0.1"), or %NULL
+ *
+ * Slow motion: a run slowed by @scale asks for its requests' delays to take 1/@scale as
+ * long, so a delayed server's 0.5 s is 5 s on the projector and the run's spans, scaled
+ * back, still show 0.5 s. Anything but a number in (0, 1] leaves the delay as it is.
+ */
+void
+fl_fault_decision_apply_time_scale (FlFaultDecision *decision,
+                                    const char      *scale)
+{
+  char *end = NULL;
+  double value;
+
+  g_return_if_fail (decision != NULL);
+
+  if (scale == NULL)
+    return;
+  value = g_ascii_strtod (scale, &end);
+  if (end == scale || *end != '\0' || !(value > 0 && value <= 1))
+    return;
+  decision->delay_ms = (guint) MIN (decision->delay_ms / value, (double) G_MAXUINT32);
+}

@@ -85,6 +85,8 @@ gboolean       fl_fault_config_validate        (const FlFaultConfig  *self,
 void           fl_fault_config_decide          (const FlFaultConfig  *self,
                                                 const char           *path,
                                                 FlFaultDecision      *decision);
+void           fl_fault_decision_apply_time_scale (FlFaultDecision *decision,
+                                                   const char      *scale);
 char          *fl_fault_config_describe        (const FlFaultConfig  *self);
 
 gboolean       fl_server_preset_from_string    (const char           *text,

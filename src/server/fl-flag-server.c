@@ -833,6 +833,8 @@ handle_flags (SoupServer        *server,
 
   g_mutex_lock (&self->lock);
   fl_fault_config_decide (self->config, path, &req->decision);
+  if (query != NULL)
+    fl_fault_decision_apply_time_scale (&req->decision, g_hash_table_lookup (query, "time-scale"));
   req->bandwidth = self->config->bandwidth;
   self->stats.requests++;
   self->stats.in_flight++;

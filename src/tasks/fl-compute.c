@@ -20,6 +20,7 @@
 
 #include "fl-compute.h"
 #include "fl-frame.h"
+#include "fl-pacing.h"
 
 /* A tile's result (its pixels and a few integers) fits in a worker's frame. */
 G_STATIC_ASSERT ((guint64) FL_COMPUTE_MANDELBROT_MAX_PIXELS * 3 + 64 * 1024
@@ -72,6 +73,7 @@ fl_compute_count_primes (guint64        n,
       if (i == next_report)
         {
           fl_job_progress_report (progress, (double) i / (double) n, 0);
+          fl_pacing_chunk ();
           next_report += step;
         }
     }
@@ -137,7 +139,10 @@ sha256_job (GVariant       *args,
           fl_gil_check ();
         }
       if (i % step == 0)
-        fl_job_progress_report (progress, (double) i / (double) rounds, 0);
+        {
+          fl_job_progress_report (progress, (double) i / (double) rounds, 0);
+          fl_pacing_chunk ();
+        }
     }
 
   fl_job_progress_report (progress, 1.0, 0);
@@ -230,6 +235,7 @@ mandelbrot_job (GVariant       *args,
         return NULL;
       fl_gil_check ();
       fl_job_progress_report (progress, (double) (y + 1) / h, 0);
+      fl_pacing_chunk ();
     }
 
   /* The variant takes its own reference to the pixels. */
@@ -317,6 +323,8 @@ fl_compute_register_jobs (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (compute_jobs); i++)
     fl_job_registry_register (&compute_jobs[i]);
+  /* Slow motion wraps these kernels; a worker process registers it with them. */
+  fl_pacing_register_job ();
 }
 
 /**

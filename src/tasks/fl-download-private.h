@@ -17,7 +17,8 @@ typedef struct
   char     *output;
   char     *url;
   char     *metadata_url;
-  guint     timeout_ms;
+  guint     timeout_ms;      /* stretched by 1/time_scale for a slowed run */
+  double    time_scale;      /* 1.0, or the run's slow motion (see fl_run_set_time_scale) */
   guint     max_conns;
   guint     max_bytes;
   gboolean  metadata;

@@ -15,8 +15,16 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
+#include "fl-compute.h"
+#include "fl-download.h"
+#include "fl-pacing.h"
 #include "fl-run.h"
+
+/* The scale new live runs start with: the app's Speed control and the CLI's --time-scale
+ * set it, on the main thread, before they make runs. */
+static double default_time_scale = 1.0;
 
 struct _FlRun
 {
@@ -35,6 +43,7 @@ struct _FlRun
   FlOutcomeFunc  outcome_func;
   gpointer       outcome_data;
 
+  double         time_scale;    /* 1.0, or slowed: 0.5, 0.2, 0.1 (see fl_run_set_time_scale) */
   gint64         start_time;
   gint64         end_time;
   guint          progress_idle;
@@ -220,6 +229,7 @@ static void
 fl_run_init (FlRun *self)
 {
   self->futures = g_ptr_array_new_with_free_func (g_object_unref);
+  self->time_scale = 1.0;
 }
 
 static FlRun *
@@ -236,6 +246,7 @@ run_new (const char *mode,
   self->trace = trace;
   self->spans = fl_spans_new (trace);
   self->start_time = fl_trace_get_origin (trace);
+  self->time_scale = fl_trace_get_time_scale (trace);
   return self;
 }
 
@@ -261,6 +272,8 @@ fl_run_new (const char *mode,
   self->gate = fl_gate_new ();
   fl_executor_set_trace (executor, self->trace);
   fl_executor_set_gate (executor, self->gate);
+  if (default_time_scale != 1.0)
+    fl_run_set_time_scale (self, default_time_scale);
   return self;
 }
 
@@ -310,7 +323,8 @@ fl_run_new_for_trace (FlTrace *trace)
   self->committed = TRUE;
   self->complete = TRUE;
   fl_spans_update (self->spans);
-  self->end_time = self->start_time + fl_spans_get_last_time (self->spans);
+  self->end_time = self->start_time
+                   + (gint64) (fl_spans_get_last_time (self->spans) / self->time_scale);
   return self;
 }
 
@@ -354,7 +368,8 @@ fl_run_end_external (FlRun *self)
     return;
   self->complete = TRUE;
   fl_spans_update (self->spans);
-  self->end_time = self->start_time + fl_spans_get_last_time (self->spans);
+  self->end_time = self->start_time
+                   + (gint64) (fl_spans_get_last_time (self->spans) / self->time_scale);
   g_signal_emit (self, signals[PROGRESS], 0);
   g_signal_emit (self, signals[COMPLETED], 0);
 }
@@ -374,6 +389,128 @@ fl_run_set_outcome_func (FlRun         *self,
 
   self->outcome_func = func;
   self->outcome_data = user_data;
+}
+
+/**
+ * fl_time_scale_is_valid:
+ *
+ * Returns: whether @scale is one of the speeds a run may go at: 1, 0.5, 0.2, 0.1
+ */
+gboolean
+fl_time_scale_is_valid (double scale)
+{
+  static const double allowed[] = { 1.0, 0.5, 0.2, 0.1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    if (G_APPROX_VALUE (scale, allowed[i], 1e-9))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * fl_time_scale_parse:
+ * @text: "1", "0.5", "0.2" or "0.1" (a leading "x" or "×" is allowed)
+ *
+ * Returns: whether @text is a valid time scale; if not, @error says which are
+ */
+gboolean
+fl_time_scale_parse (const char  *text,
+                     double      *scale,
+                     GError     **error)
+{
+  char *end = NULL;
+  double value;
+
+  g_return_val_if_fail (text != NULL && scale != NULL, FALSE);
+
+  if (g_str_has_prefix (text, "x"))
+    text += 1;
+  else if (g_str_has_prefix (text, "×"))
+    text += strlen ("×");
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !fl_time_scale_is_valid (value))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a time scale: use 1, 0.5, 0.2 or 0.1"), text);
+      return FALSE;
+    }
+  *scale = value;
+  return TRUE;
+}
+
+/**
+ * fl_run_set_default_time_scale:
+ * @scale: a valid time scale (see fl_time_scale_is_valid())
+ *
+ * The time scale of the live runs made from now on (the app's Speed control, the CLI's
+ * --time-scale). Call it on the main thread.
+ */
+void
+fl_run_set_default_time_scale (double scale)
+{
+  g_return_if_fail (fl_time_scale_is_valid (scale));
+  default_time_scale = scale;
+}
+
+double
+fl_run_get_default_time_scale (void)
+{
+  return default_time_scale;
+}
+
+/**
+ * fl_run_set_time_scale:
+ * @scale: 1 for real time, or 0.5, 0.2, 0.1 for slow motion
+ *
+ * Slows the run's demo workloads down by @scale before it starts (no future submitted
+ * yet): sleeps and the embedded server's delays take 1/@scale as long, CPU-bound kernels
+ * pause after each chunk. The trace records the scale, so every time the spans report
+ * (and every view, export and report built on them) is scaled back to real units, and a
+ * saved run keeps it.
+ */
+void
+fl_run_set_time_scale (FlRun  *self,
+                       double  scale)
+{
+  g_return_if_fail (FL_IS_RUN (self));
+  g_return_if_fail (self->live && self->futures->len == 0 && !self->committed);
+  g_return_if_fail (fl_time_scale_is_valid (scale));
+
+  self->time_scale = scale;
+  fl_trace_set_time_scale (self->trace, scale);
+}
+
+/**
+ * fl_run_get_time_scale:
+ *
+ * Returns: the run's time scale: 1.0, or what it was slowed by (also for a replayed run)
+ */
+double
+fl_run_get_time_scale (FlRun *self)
+{
+  g_return_val_if_fail (FL_IS_RUN (self), 1.0);
+  return self->time_scale;
+}
+
+/**
+ * fl_run_format_time_scale:
+ *
+ * Returns: (transfer full) (nullable): "slow motion ×0.1" for a slowed run, translated;
+ *   %NULL for a run in real time
+ */
+char *
+fl_run_format_time_scale (FlRun *self)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_val_if_fail (FL_IS_RUN (self), NULL);
+
+  if (self->time_scale == 1.0)
+    return NULL;
+  g_ascii_formatd (number, sizeof number, "%g", self->time_scale);
+  /* TRANSLATORS: a run whose workloads were slowed down for a projector; %s is the scale
+   * ("0.1": every sleep, delay and chunk of work took ten times as long) */
+  return g_strdup_printf (_("slow motion ×%s"), number);
 }
 
 /**
@@ -400,6 +537,56 @@ fl_run_track (FlRun    *self,
   return future;
 }
 
+static guint
+stretch_ms (guint  ms,
+            double scale)
+{
+  return (guint) MIN (ms / scale, (double) G_MAXUINT32);
+}
+
+/* A demo job's arguments for a slowed run, where the job has a natural knob: a sleep
+ * sleeps longer, a loiter's unit is longer, a download asks the embedded server for a
+ * longer delay (and waits as much longer before it gives up), and a CPU-bound kernel runs paced
+ * (see fl-pacing.c). Anything else runs as it is. */
+static GVariant *
+slow_down (const char **job_name,
+           GVariant    *args,
+           double       scale)
+{
+  const char *name = *job_name;
+
+  if (g_str_equal (name, "sleep") && g_variant_is_of_type (args, G_VARIANT_TYPE ("(u)")))
+    {
+      guint ms;
+
+      g_variant_get (args, "(u)", &ms);
+      return g_variant_new ("(u)", stretch_ms (ms, scale));
+    }
+  if (g_str_equal (name, "loiter") && g_variant_is_of_type (args, G_VARIANT_TYPE ("(uu)")))
+    {
+      guint n, unit_ms;
+
+      g_variant_get (args, "(uu)", &n, &unit_ms);
+      return g_variant_new ("(uu)", n, stretch_ms (unit_ms, scale));
+    }
+  if (g_str_equal (name, FL_DOWNLOAD_JOB) && g_variant_is_of_type (args, G_VARIANT_TYPE_VARDICT))
+    {
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (args);
+
+      /* The job stretches its own time limit with the server's delay. */
+      g_variant_dict_insert (&dict, "time-scale", "d", scale);
+      return g_variant_dict_end (&dict);
+    }
+  if (g_str_equal (name, FL_COMPUTE_PRIMES_JOB) || g_str_equal (name, FL_COMPUTE_SHA256_JOB)
+      || g_str_equal (name, FL_COMPUTE_MANDELBROT_JOB) || g_str_equal (name, "spin"))
+    {
+      fl_pacing_register_job ();
+      *job_name = FL_PACED_JOB;
+      return fl_pacing_args_new (name, scale, args);
+    }
+  return args;
+}
+
 /**
  * fl_run_submit:
  *
@@ -412,9 +599,16 @@ fl_run_submit (FlRun       *self,
                const char  *label,
                GError     **error)
 {
+  g_autoptr(GVariant) sunk = NULL;
+
   g_return_val_if_fail (FL_IS_RUN (self), NULL);
   g_return_val_if_fail (self->live && !self->committed, NULL);
 
+  if (self->time_scale != 1.0 && args != NULL)
+    {
+      sunk = g_variant_ref_sink (args);
+      args = slow_down (&job_name, sunk, self->time_scale);
+    }
   return fl_run_track (self, fl_executor_submit (self->executor, job_name, args, label, error));
 }
 
@@ -721,10 +915,28 @@ fl_run_get_start_time (FlRun *self)
 /**
  * fl_run_get_elapsed:
  *
- * Returns: seconds from the start to completion, or to now while running
+ * Returns: seconds from the start to completion, or to now while running, in real units:
+ *   a slowed run's wall time times its scale, as its spans report it
  */
 double
 fl_run_get_elapsed (FlRun *self)
+{
+  gint64 end;
+
+  g_return_val_if_fail (FL_IS_RUN (self), 0);
+
+  end = self->complete ? self->end_time : g_get_monotonic_time ();
+  return (end - self->start_time) * self->time_scale / (double) G_USEC_PER_SEC;
+}
+
+/**
+ * fl_run_get_wall_elapsed:
+ *
+ * Returns: seconds of wall time from the start to completion, or to now: what a slowed
+ *   run really took (for the loop monitor, whose samples are in wall time)
+ */
+double
+fl_run_get_wall_elapsed (FlRun *self)
 {
   gint64 end;
 

@@ -37,6 +37,16 @@ FlRun       *fl_run_new_external      (FlTrace       *trace,
                                        const char    *mode,
                                        const char    *mode_title);
 void         fl_run_end_external      (FlRun         *self);
+void         fl_run_set_time_scale    (FlRun         *self,
+                                       double         scale);
+double       fl_run_get_time_scale    (FlRun         *self);
+char        *fl_run_format_time_scale (FlRun         *self);
+void         fl_run_set_default_time_scale (double    scale);
+double       fl_run_get_default_time_scale (void);
+gboolean     fl_time_scale_is_valid   (double         scale);
+gboolean     fl_time_scale_parse      (const char    *text,
+                                       double        *scale,
+                                       GError       **error);
 void         fl_run_set_outcome_func  (FlRun         *self,
                                        FlOutcomeFunc  func,
                                        gpointer       user_data);
@@ -81,6 +91,7 @@ gboolean     fl_run_is_complete       (FlRun         *self);
 gboolean     fl_run_was_cancelled     (FlRun         *self);
 gint64       fl_run_get_start_time    (FlRun         *self);
 double       fl_run_get_elapsed       (FlRun         *self);
+double       fl_run_get_wall_elapsed  (FlRun         *self);
 guint64      fl_run_mark_begin        (FlRun         *self,
                                        FlLaneKind     lane_kind,
                                        int            lane,

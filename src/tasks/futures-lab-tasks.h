@@ -11,6 +11,7 @@
 #include "fl-compute.h"
 #include "fl-lessons.h"
 #include "fl-loiter.h"
+#include "fl-pacing.h"
 #include "fl-pipeline.h"
 #include "fl-run.h"
 #include "fl-python-run.h"

@@ -250,6 +250,44 @@ test_other_page_run_ignored (void)
   assert_insensitive ();
 }
 
+/* Speed ×0.1 in the header: the next run goes in slow motion (its trace says so, the
+ * header says "slow motion ×0.1"), app.time-scale moves the choice, ×1 is real time again. */
+static void
+test_speed (void)
+{
+  GtkDropDown *speed = GTK_DROP_DOWN (fl_time_controls_get_speed_dropdown (controls));
+  FlRun *run;
+
+  g_assert_true (fl_window_show_demo (window, "flags"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (speed), ==, 0);
+  g_assert_cmpfloat (fl_run_get_default_time_scale (), ==, 1.0);
+
+  gtk_drop_down_set_selected (speed, 3);
+  fl_test_spin_until (fl_run_get_default_time_scale () == 0.1, 5000);
+  start_slow_run (FALSE);
+  run = current_run ();
+  g_assert_cmpfloat (fl_run_get_time_scale (run), ==, 0.1);
+  g_assert_cmpstr (fl_trace_get_metadata (fl_run_get_trace (run), "time-scale"), ==, "0.1");
+  fl_test_spin_until (fl_time_controls_get_scale_text (controls) != NULL, 5000);
+  g_assert_cmpstr (fl_time_controls_get_scale_text (controls), ==, "slow motion ×0.1");
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.cancel", NULL);
+  fl_test_spin_until (fl_run_is_complete (run), 30000);
+
+  /* The action is the same key: it moves the choice, and back to ×1 with it. */
+  g_action_group_change_action_state (G_ACTION_GROUP (fl_test_app), "time-scale",
+                                      g_variant_new_string ("0.5"));
+  fl_test_spin_until (gtk_drop_down_get_selected (speed) == 1
+                      && fl_run_get_default_time_scale () == 0.5, 5000);
+  gtk_drop_down_set_selected (speed, 0);
+  fl_test_spin_until (fl_run_get_default_time_scale () == 1.0, 5000);
+  start_slow_run (FALSE);
+  g_assert_cmpfloat (fl_run_get_time_scale (current_run ()), ==, 1.0);
+  fl_test_spin_until (fl_time_controls_get_scale_text (controls) == NULL, 5000);
+  run = current_run ();
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.cancel", NULL);
+  fl_test_spin_until (fl_run_is_complete (run), 30000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +305,7 @@ main (int   argc,
   g_test_add_func ("/app/time-controls/pause-step-resume", test_pause_step_resume);
   g_test_add_func ("/app/time-controls/cancel-while-paused", test_cancel_while_paused);
   g_test_add_func ("/app/time-controls/other-page-run-ignored", test_other_page_run_ignored);
+  g_test_add_func ("/app/time-controls/speed-slows-the-next-run", test_speed);
 
   ret = g_test_run ();
   fl_test_app_stop ();

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "futures-lab-engine.h"
 #include "fl-test-utils.h"
 
@@ -292,6 +294,115 @@ test_live_cancel (void)
   g_assert_true (fl_spans_is_idle (spans));
 }
 
+/* A trace recorded at ×0.1 (every wait ten times as long) folds into spans whose times are
+ * the raw ones times 0.1 from the origin: what the views, exports and reports read. */
+static void
+test_time_scale_folds_back (void)
+{
+  g_autoptr(FlTrace) raw = make_trace ();
+  g_autoptr(FlTrace) slowed = fl_trace_new ("slowed");
+  g_autoptr(FlSpans) raw_spans = NULL;
+  g_autoptr(FlSpans) slow_spans = NULL;
+  gint64 raw_origin = fl_trace_get_origin (raw);
+  gint64 slow_origin = fl_trace_get_origin (slowed);
+
+  fl_trace_set_time_scale (slowed, 0.1);
+  g_assert_cmpfloat (fl_trace_get_time_scale (slowed), ==, 0.1);
+  g_assert_cmpfloat (fl_trace_get_time_scale (raw), ==, 1.0);
+  g_assert_cmpstr (fl_trace_get_metadata (slowed, "time-scale"), ==, "0.1");
+  g_assert_null (fl_trace_get_metadata (raw, "time-scale"));
+
+  /* The same events, at the same offsets from each origin. */
+  for (guint i = 0; i < fl_trace_get_n_events (raw); i++)
+    {
+      FlTraceEvent ev;
+
+      g_assert_true (fl_trace_get_event (raw, i, &ev));
+      fl_trace_record (slowed, ev.kind, ev.future_id, ev.lane_kind, ev.lane, ev.state,
+                       slow_origin + (ev.time_us - raw_origin) * 1000, ev.text, ev.bytes);
+    }
+
+  raw_spans = fl_spans_new (raw);
+  slow_spans = fl_spans_new (slowed);
+  fl_spans_update (raw_spans);
+  fl_spans_update (slow_spans);
+  g_assert_cmpfloat (fl_spans_get_time_scale (slow_spans), ==, 0.1);
+  g_assert_cmpuint (fl_spans_get_n_spans (slow_spans), ==, fl_spans_get_n_spans (raw_spans));
+  for (guint i = 0; i < fl_spans_get_n_spans (raw_spans); i++)
+    {
+      const FlSpan *a = fl_spans_get (raw_spans, i);
+      const FlSpan *b = fl_spans_get (slow_spans, i);
+
+      /* Recorded 1000 times as far from the origin, folded back by 0.1: 100 times. */
+      g_assert_cmpuint (a->id, ==, b->id);
+      g_assert_cmpint (b->queued, ==, a->queued * 100);
+      g_assert_cmpint (b->started, ==, a->started >= 0 ? a->started * 100 : -1);
+      g_assert_cmpint (b->finished, ==, a->finished >= 0 ? a->finished * 100 : -1);
+      if (b->finished >= 0 && b->started >= 0)
+        g_assert_cmpint (b->finished - b->started, ==,
+                         (a->finished - a->started) * 1000 / 10);
+      g_assert_cmpint (b->state, ==, a->state);
+      g_assert_cmpint (b->outcome, ==, a->outcome);
+    }
+  g_assert_cmpint (fl_spans_get_last_time (slow_spans), ==,
+                   fl_spans_get_last_time (raw_spans) * 100);
+}
+
+/* Saved and loaded, a slowed run keeps its scale and folds into the same spans. */
+static void
+test_time_scale_saved_and_loaded (void)
+{
+  g_autoptr(FlTrace) trace = fl_trace_new ("slowed");
+  g_autoptr(FlTrace) loaded = NULL;
+  g_autoptr(FlSpans) spans = NULL;
+  g_autoptr(FlSpans) loaded_spans = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 o = fl_trace_get_origin (trace);
+  gsize length = 0;
+
+  fl_trace_set_time_scale (trace, 0.2);
+  fl_trace_record (trace, FL_TRACE_SUBMIT, 1, FL_LANE_NONE, -1, FL_FUTURE_PENDING, o + 10,
+                   "cn", 0);
+  fl_trace_record (trace, FL_TRACE_START, 1, FL_LANE_THREAD, 0, FL_FUTURE_RUNNING, o + 1000,
+                   NULL, 0);
+  fl_trace_record (trace, FL_TRACE_FINISH, 1, FL_LANE_THREAD, 0, FL_FUTURE_FINISHED,
+                   o + 501000, NULL, 42);
+  json = fl_trace_to_chrome_json (trace, &length);
+  loaded = fl_trace_load_from_data (json, (gssize) length, "slowed.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (fl_trace_get_time_scale (loaded), ==, 0.2);
+
+  spans = fl_spans_new (trace);
+  loaded_spans = fl_spans_new (loaded);
+  fl_spans_update (spans);
+  fl_spans_update (loaded_spans);
+  g_assert_cmpuint (fl_spans_get_n_spans (loaded_spans), ==, 1);
+  g_assert_cmpint (fl_spans_get (spans, 0)->started, ==, 200);
+  g_assert_cmpint (fl_spans_get (spans, 0)->finished, ==, 100200);
+  g_assert_cmpint (fl_spans_get (loaded_spans, 0)->queued, ==, fl_spans_get (spans, 0)->queued);
+  g_assert_cmpint (fl_spans_get (loaded_spans, 0)->started, ==,
+                   fl_spans_get (spans, 0)->started);
+  g_assert_cmpint (fl_spans_get (loaded_spans, 0)->finished, ==,
+                   fl_spans_get (spans, 0)->finished);
+  /* The Chrome events a profiler shows are in real units too: 100 ms, not 500. */
+  g_assert_nonnull (strstr (json, "\"dur\":100000"));
+
+  /* A scale that is not one is dropped, not folded by. */
+  {
+    g_autofree char *bad = g_strdup (json);
+    char *at = strstr (bad, "\"time-scale\":\"0.2\"");
+    g_autoptr(FlTrace) refused = NULL;
+
+    g_assert_nonnull (at);
+    memcpy (at + strlen ("\"time-scale\":\""), "7.5", 3);
+    refused = fl_trace_load_from_data (bad, -1, "bad.json", &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (fl_trace_get_time_scale (refused), ==, 1.0);
+    g_assert_null (fl_trace_get_metadata (refused, "time-scale"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,6 +416,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/spans/load-rejects-malformed", test_load_rejects);
   g_test_add_func ("/engine/spans/one-lane-name", test_lane_names);
   g_test_add_func ("/engine/spans/live-cancel-adds-up", test_live_cancel);
+  g_test_add_func ("/engine/spans/time-scale-folds-back", test_time_scale_folds_back);
+  g_test_add_func ("/engine/spans/time-scale-saved-and-loaded", test_time_scale_saved_and_loaded);
 
   return g_test_run ();
 }
