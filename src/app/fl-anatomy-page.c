@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-anatomy-page.h"
+#include "fl-format.h"
 #include "fl-futures-list.h"
 #include "fl-source-view.h"
 #include "fl-timeline.h"
@@ -147,6 +148,45 @@ describe_future (FlFuture *future)
                           fl_future_get_label (future));
 }
 
+/* The current future's span in the spans the timeline shows (its trace is the one shown:
+ * the page shows a future's pool before following it), folded up to now. */
+static const FlSpan *
+current_span (FlAnatomyPage *self)
+{
+  FlSpans *spans = fl_timeline_get_spans (self->timeline);
+
+  if (self->current == NULL || spans == NULL)
+    return NULL;
+  fl_spans_update (spans);
+  return fl_spans_lookup (spans, fl_future_get_id (self->current), NULL);
+}
+
+/* With the time cursor set, what the current future was at that instant, said as such. */
+static char *
+describe_at_cursor (FlAnatomyPage *self,
+                    const char    *what)
+{
+  gint64 t = fl_page_get_cursor (FL_PAGE (self));
+  const FlSpan *span = current_span (self);
+  g_autofree char *text = NULL;
+
+  if (span == NULL || span->queued > t)
+    /* TRANSLATORS: the Anatomy page with the time cursor before the future existed; %s
+     * is the future ("future #3 (sleep 1.0 s)") */
+    text = g_strdup_printf (_("%s was not submitted yet. Escape on the timeline returns to "
+                              "now."), what);
+  else
+    {
+      g_autofree char *state = fl_format_span_state (span, t);
+
+      /* TRANSLATORS: the Anatomy page with the time cursor set; %s is the future, then its
+       * state at that instant as the futures list shows it ("▶ running") */
+      text = g_strdup_printf (_("%s was %s then: the diagram shows that instant. Escape on "
+                                "the timeline returns to now."), what, state);
+    }
+  return fl_page_at_cursor (FL_PAGE (self), text);
+}
+
 static void
 update_current_label (FlAnatomyPage *self)
 {
@@ -163,6 +203,12 @@ update_current_label (FlAnatomyPage *self)
       return;
     }
   what = describe_future (future);
+  if (fl_page_get_cursor (FL_PAGE (self)) >= 0)
+    {
+      text = describe_at_cursor (self, what);
+      gtk_label_set_text (self->current_label, text);
+      return;
+    }
   state = fl_future_get_state (future);
   switch (state)
     {
@@ -192,6 +238,21 @@ update_current_label (FlAnatomyPage *self)
   gtk_label_set_text (self->current_label, text);
 }
 
+/* The diagram and the label at the time cursor's instant: the current future's span says
+ * what it was then (nothing before it was submitted). */
+static void
+show_instant (FlAnatomyPage *self)
+{
+  gint64 t = fl_page_get_cursor (FL_PAGE (self));
+  const FlSpan *span = current_span (self);
+
+  fl_state_diagram_reset (self->diagram);
+  if (span != NULL && span->queued <= t)
+    fl_state_diagram_move_to (self->diagram, fl_span_state_at (span, t),
+                              span->started >= 0 && span->started <= t);
+  update_current_label (self);
+}
+
 /* notify::state arrives on the main loop from the engine's dispatcher, batched: a short
  * job may jump from PENDING straight to FINISHED, which the diagram plays back step by
  * step (the started time tells whether it ran). */
@@ -202,9 +263,32 @@ state_notify_cb (FlFuture      *future,
 {
   FlFutureState state;
 
+  if (fl_page_get_cursor (FL_PAGE (self)) >= 0)
+    {
+      show_instant (self);     /* the span may have grown past the instant shown */
+      return;
+    }
   g_object_get (future, "state", &state, NULL);
   fl_state_diagram_move_to (self->diagram, state, fl_future_get_started_time (future) != 0);
   update_current_label (self);
+}
+
+/* The time cursor moved: the diagram shows the current future's state at that instant,
+ * played from submit() as the future lived it; cleared, its state now. */
+static void
+cursor_cb (FlAnatomyPage *self,
+           GParamSpec    *pspec,
+           gpointer       user_data)
+{
+  if (self->current == NULL)
+    return;
+  if (fl_page_get_cursor (FL_PAGE (self)) >= 0)
+    show_instant (self);
+  else
+    {
+      fl_state_diagram_reset (self->diagram);
+      state_notify_cb (self->current, NULL, self);
+    }
 }
 
 static void
@@ -983,6 +1067,7 @@ fl_anatomy_page_init (FlAnatomyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
+  g_signal_connect (self, "notify::cursor", G_CALLBACK (cursor_cb), NULL);
 
   self->last_cancel = -1;
   self->futures = g_list_store_new (FL_TYPE_FUTURE);

@@ -66,6 +66,7 @@ struct _FlComputePage
   guint             n_kills;
   guint             n_events;
   gboolean          pool_broken;
+  char             *status;         /* the status of the run; the cursor's counts hide it */
 };
 
 static const char * const modes[] = { "main-loop", "threads", "gil", "processes", NULL };
@@ -268,6 +269,54 @@ tile_done_cb (FlFuture *future,
                                   rgb);
 }
 
+/* The status line tells the run's story; with the time cursor set it gives the counts
+ * at that instant instead, said as such (the timeline reads out the same numbers). */
+static void
+show_status (FlComputePage *self)
+{
+  FlPage *page = FL_PAGE (self);
+
+  if (fl_page_get_cursor (page) >= 0 && fl_page_get_spans (page) != NULL)
+    {
+      FlTally tally;
+      g_autofree char *counts = NULL;
+      g_autofree char *text = NULL;
+
+      fl_page_get_tally (page, &tally);
+      counts = fl_tally_format (&tally);
+      text = fl_page_at_cursor (page, counts);
+      gtk_label_set_text (self->status_label, text);
+    }
+  else
+    gtk_label_set_text (self->status_label, self->status != NULL ? self->status : "");
+}
+
+static void
+set_status (FlComputePage *self,
+            const char    *status)
+{
+  g_free (self->status);
+  self->status = g_strdup (status);
+  show_status (self);
+}
+
+static void
+cursor_cb (FlComputePage *self,
+           GParamSpec    *pspec,
+           gpointer       user_data)
+{
+  show_status (self);
+}
+
+/* A live run's spans grow past an instant the cursor was set ahead of now. */
+static void
+run_progress_cb (FlRun         *run,
+                 FlComputePage *self)
+{
+  if (run == fl_page_get_run (FL_PAGE (self)) && fl_page_get_cursor (FL_PAGE (self)) >= 0)
+    show_status (self);
+}
+
 static void
 run_completed_cb (FlRun         *run,
                   FlComputePage *self)
@@ -308,7 +357,7 @@ run_completed_cb (FlRun         *run,
     text = g_strdup_printf (_("%s: %u tiles in %.2f s on %u workers. Run on the main loop "
                               "to measure the sequential time."), fl_run_get_mode_title (run),
                             total, fl_run_get_elapsed (run), workers);
-  gtk_label_set_text (self->status_label, text);
+  set_status (self, text);
   update_kill_action (self);
 }
 
@@ -435,6 +484,7 @@ fl_compute_page_start_run (FlPage      *page,
 
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "completed", G_CALLBACK (run_completed_cb), self, 0);
+  g_signal_connect_object (run, "progress", G_CALLBACK (run_progress_cb), self, 0);
   if (cm == FL_COMPUTE_PROCESSES)
     {
       g_signal_connect_object (executor, "worker-started", G_CALLBACK (worker_started_cb),
@@ -464,7 +514,7 @@ fl_compute_page_start_run (FlPage      *page,
                                 args->len, self->workers);
       break;
     }
-  gtk_label_set_text (self->status_label, status);
+  set_status (self, status);
 
   if (cm == FL_COMPUTE_SEQUENTIAL)
     {
@@ -583,6 +633,7 @@ fl_compute_page_dispose (GObject *object)
     g_clear_signal_handler (&self->paint_handler, self->paint_clock);
   g_clear_object (&self->paint_clock);
   g_clear_pointer (&self->pending_args, g_ptr_array_unref);
+  g_clear_pointer (&self->status, g_free);
   /* Quitting mid-run: no worker process outlives the page. */
   if (run != NULL && !fl_run_is_complete (run)
       && FL_IS_PROCESS_EXECUTOR (fl_run_get_executor (run)))
@@ -698,6 +749,8 @@ fl_compute_page_init (FlComputePage *self)
   fl_settings_follow (self->workers_spin, "default-workers");
   g_signal_connect (self->tint_check, "toggled", G_CALLBACK (tint_toggled_cb), self);
   g_signal_connect (self, "python-changed", G_CALLBACK (python_changed_cb), NULL);
+  self->status = g_strdup (gtk_label_get_text (self->status_label));
+  g_signal_connect (self, "notify::cursor", G_CALLBACK (cursor_cb), NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compute.kill-worker", FALSE);
   fl_prediction_insert_after (fl_question_compute_new (FL_PAGE (self)),
                               GTK_WIDGET (self->status_label));

@@ -394,6 +394,40 @@ show_proof (FlCoroutinesPage *self)
 
 /* ---------------------------------------------------------------- the clock */
 
+/* The live clock proves the loop is alive; with the time cursor set, the counts beside it
+ * are those of that instant (said as such), and once the run has ended they stay shown
+ * alone until the cursor is cleared. */
+static void
+show_clock (FlCoroutinesPage *self,
+            gint64            now)
+{
+  FlPage *page = FL_PAGE (self);
+  FlRun *run = fl_page_get_run (page);
+  gboolean live = run != NULL && !fl_run_is_complete (run);
+  g_autofree char *text = NULL;
+
+  if (fl_page_get_cursor (page) >= 0 && fl_page_get_spans (page) != NULL)
+    {
+      FlTally tally;
+      g_autofree char *counts = NULL;
+      g_autofree char *at = NULL;
+
+      fl_page_get_tally (page, &tally);
+      counts = fl_tally_format (&tally);
+      at = fl_page_at_cursor (page, counts);
+      /* TRANSLATORS: the live clock of a run with the time cursor set: seconds since the
+       * run started, then the counts at the cursor ("at +1.20 s: 2 queued · …") */
+      text = live ? g_strdup_printf (_("The loop is alive: +%.1f s · %s"),
+                                     since_start (self, now), at)
+                  : g_strdup (at);
+    }
+  else if (live)
+    text = g_strdup_printf (_("The loop is alive: +%.1f s · %u of %u done"),
+                            since_start (self, now), fl_run_get_n_done (run),
+                            fl_run_get_n_total (run));
+  gtk_label_set_text (self->clock_label, text != NULL ? text : "");
+}
+
 static gboolean
 clock_tick_cb (GtkWidget     *widget,
                GdkFrameClock *clock,
@@ -402,7 +436,6 @@ clock_tick_cb (GtkWidget     *widget,
   FlCoroutinesPage *self = FL_COROUTINES_PAGE (widget);
   FlRun *run = fl_page_get_run (FL_PAGE (self));
   gint64 now = g_get_monotonic_time ();
-  g_autofree char *text = NULL;
 
   if (run == NULL || fl_run_is_complete (run))
     {
@@ -412,11 +445,16 @@ clock_tick_cb (GtkWidget     *widget,
   if (now - self->clock_shown < CLOCK_INTERVAL_US)
     return G_SOURCE_CONTINUE;
   self->clock_shown = now;
-  text = g_strdup_printf (_("The loop is alive: +%.1f s · %u of %u done"),
-                          since_start (self, now), fl_run_get_n_done (run),
-                          fl_run_get_n_total (run));
-  gtk_label_set_text (self->clock_label, text);
+  show_clock (self, now);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+cursor_cb (FlCoroutinesPage *self,
+           GParamSpec       *pspec,
+           gpointer          user_data)
+{
+  show_clock (self, g_get_monotonic_time ());
 }
 
 /* ---------------------------------------------------------------- awaiting */
@@ -633,7 +671,7 @@ run_completed_cb (FlRun            *run,
       finish (self, text);
     }
   gtk_label_set_text (self->status_label, _("Done."));
-  gtk_label_set_text (self->clock_label, "");
+  show_clock (self, g_get_monotonic_time ());   /* "", or the counts at the cursor */
 }
 
 /* ---------------------------------------------------------------- starting */
@@ -860,6 +898,7 @@ fl_coroutines_page_init (FlCoroutinesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
+  g_signal_connect (self, "notify::cursor", G_CALLBACK (cursor_cb), NULL);
 
   self->futures = g_ptr_array_new_with_free_func (g_object_unref);
   self->card_of = g_hash_table_new (NULL, NULL);
@@ -931,4 +970,17 @@ fl_coroutines_page_get_n_first_done (FlCoroutinesPage *self)
 {
   g_return_val_if_fail (FL_IS_COROUTINES_PAGE (self), 0);
   return self->n_first_done;
+}
+
+/**
+ * fl_coroutines_page_get_clock_text:
+ *
+ * Returns: what the clock line says (the loop is alive, and the counts: those at the time
+ *   cursor while it is set)
+ */
+const char *
+fl_coroutines_page_get_clock_text (FlCoroutinesPage *self)
+{
+  g_return_val_if_fail (FL_IS_COROUTINES_PAGE (self), NULL);
+  return gtk_label_get_text (self->clock_label);
 }

@@ -30,6 +30,7 @@ void        fl_coroutines_page_set_tasks     (FlCoroutinesPage *self,
                                               double            timeout_seconds,
                                               double            blocking_seconds);
 gboolean    fl_coroutines_page_is_done       (FlCoroutinesPage *self);
+const char *fl_coroutines_page_get_clock_text (FlCoroutinesPage *self);
 const char *fl_coroutines_page_get_outcome   (FlCoroutinesPage *self);
 GPtrArray  *fl_coroutines_page_get_results   (FlCoroutinesPage *self);
 guint       fl_coroutines_page_get_max_in_flight (FlCoroutinesPage *self);

@@ -62,6 +62,7 @@ struct _FlFlagsPage
   char           *output_dir;
   FlFlagsSummary  summary;
   gboolean        have_summary;
+  char           *summary_text;   /* the summary line, before any time cursor prefix */
 };
 
 static const char * const modes[] = { "sequential", "threads", "async", "processes", NULL };
@@ -318,24 +319,77 @@ future_done_cb (FlFuture *future,
                                                       NULL, NULL);
 }
 
+/* The progress bar and its label show the page's counts: the run's, or with the time
+ * cursor set, those of that instant (told as such, the numbers the timeline reads out). */
 static void
 run_progress_cb (FlRun       *run,
                  FlFlagsPage *self)
 {
-  guint done = fl_run_get_n_done (run), total = fl_run_get_n_total (run);
+  FlPage *page = FL_PAGE (self);
   double elapsed = fl_run_get_elapsed (run);
-  double rate = elapsed > 0 ? done / elapsed : 0;
   g_autofree char *text = NULL;
+  guint done, total;
+  double rate;
+  FlTally tally;
 
-  if (run != fl_page_get_run (FL_PAGE (self)))
+  if (run != fl_page_get_run (page))
     return;
+  fl_page_get_tally (page, &tally);
+  done = tally.done;
+  total = tally.total;
   gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? done / (double) total : 0);
+  if (fl_page_get_cursor (page) >= 0)
+    {
+      g_autofree char *counts = fl_tally_format (&tally);
+
+      text = fl_page_at_cursor (page, counts);
+      gtk_label_set_text (self->progress_label, text);
+      return;
+    }
+  rate = elapsed > 0 ? done / elapsed : 0;
   if (done < total && rate > 0)
     text = g_strdup_printf (_("%u / %u · %.1f/s · ETA %.1f s"), done, total, rate,
                             (total - done) / rate);
   else
     text = g_strdup_printf (_("%u / %u · %.1f/s · %.2f s"), done, total, rate, elapsed);
   gtk_label_set_text (self->progress_label, text);
+}
+
+/* The final report is of the end of the run: with the time cursor set it says so, so that
+ * its counts are not read as those of the instant shown above it. */
+static void
+show_summary (FlFlagsPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->summary_text == NULL)
+    return;
+  if (self->have_summary && fl_page_get_cursor (FL_PAGE (self)) >= 0)
+    /* TRANSLATORS: the final report of a run while the time cursor shows an earlier
+     * instant; %s is the report */
+    text = g_strdup_printf (_("At the end: %s"), self->summary_text);
+  gtk_label_set_text (self->summary_label, text != NULL ? text : self->summary_text);
+}
+
+static void
+set_summary (FlFlagsPage *self,
+             const char  *text)
+{
+  g_free (self->summary_text);
+  self->summary_text = g_strdup (text);
+  show_summary (self);
+}
+
+static void
+cursor_cb (FlFlagsPage *self,
+           GParamSpec  *pspec,
+           gpointer     user_data)
+{
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
+
+  if (run != NULL)
+    run_progress_cb (run, self);
+  show_summary (self);
 }
 
 static void
@@ -381,7 +435,7 @@ run_completed_cb (FlRun       *run,
                             "downloaded (%s) in %.2f s, %s, %u at a time"),
                           s.ok, s.not_found, s.error, s.cancelled, s.ok, size, s.elapsed,
                           fl_run_get_mode_title (run), fl_executor_get_max_workers (executor));
-  gtk_label_set_text (self->summary_label, text);
+  set_summary (self, text);
   run_progress_cb (run, self);
 
   title = g_strdup_printf ("%s ×%u (%u)", fl_run_get_mode_title (run),
@@ -484,7 +538,7 @@ fl_flags_page_start_run (FlPage      *page,
     g_autofree char *text = g_strdup_printf (_("Downloading %u flags from %s — %s, %u at a time"),
                                              n_codes, base, mode_title (mode), concurrency);
 
-    gtk_label_set_text (self->summary_label, text);
+    set_summary (self, text);
   }
   run_progress_cb (run, self);
   return TRUE;
@@ -591,6 +645,7 @@ fl_flags_page_finalize (GObject *object)
 
   g_ptr_array_unref (self->arrived);
   g_free (self->output_dir);
+  g_free (self->summary_text);
   g_free (self->setting);
 
   G_OBJECT_CLASS (fl_flags_page_parent_class)->finalize (object);
@@ -671,6 +726,7 @@ fl_flags_page_init (FlFlagsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   fl_page_bind_views (FL_PAGE (self), self->timeline, self->futures_list);
+  g_signal_connect (self, "notify::cursor", G_CALLBACK (cursor_cb), NULL);
 
   self->arrived = g_ptr_array_new_with_free_func (g_object_unref);
   self->output_dir = g_build_filename (g_get_user_cache_dir (), "futures-lab", "flags", NULL);
@@ -740,6 +796,23 @@ const char *
 fl_flags_page_get_summary_text (FlFlagsPage *self)
 {
   return gtk_label_get_text (self->summary_label);
+}
+
+/**
+ * fl_flags_page_get_progress_text:
+ *
+ * Returns: what the progress label says (the counts at the time cursor while it is set)
+ */
+const char *
+fl_flags_page_get_progress_text (FlFlagsPage *self)
+{
+  return gtk_label_get_text (self->progress_label);
+}
+
+double
+fl_flags_page_get_progress_fraction (FlFlagsPage *self)
+{
+  return gtk_progress_bar_get_fraction (self->progress_bar);
 }
 
 guint

@@ -61,6 +61,8 @@ void        fl_flags_page_set_server     (FlFlagsPage        *self,
 gboolean    fl_flags_page_get_summary    (FlFlagsPage        *self,
                                           FlFlagsSummary     *summary);
 const char *fl_flags_page_get_summary_text (FlFlagsPage      *self);
+const char *fl_flags_page_get_progress_text (FlFlagsPage     *self);
+double      fl_flags_page_get_progress_fraction (FlFlagsPage *self);
 guint       fl_flags_page_get_n_images   (FlFlagsPage        *self);
 guint       fl_flags_page_get_n_runs     (FlFlagsPage        *self);
 gboolean    fl_flags_page_get_server_delay (FlFlagsPage      *self,

@@ -59,6 +59,30 @@ fl_format_axis (gint64 us,
 }
 
 /**
+ * fl_format_at_instant:
+ * @t: the time cursor's instant, µs from the run's origin, or -1 for now
+ * @text: what a view shows (counts, a status)
+ *
+ * Tells @text as of @t, the instant read as the timeline's cursor reads it, so that a
+ * page never passes the counts of an instant off as those of the end.
+ *
+ * Returns: (transfer full): "at +1.20 s: @text", translated; a copy of @text when @t < 0
+ */
+char *
+fl_format_at_instant (gint64      t,
+                      const char *text)
+{
+  g_autofree char *when = NULL;
+
+  if (t < 0)
+    return g_strdup (text);
+  when = fl_format_duration (t);
+  /* TRANSLATORS: what a page shows at the time cursor's instant: the instant as the
+   * timeline reads it ("1.20 s", "850.0 ms"), then what is shown (the counts) */
+  return g_strdup_printf (_("at +%s: %s"), when, text);
+}
+
+/**
  * fl_format_span_state:
  *
  * What the State column says of @span at instant @t: "◌ queued", "▶ running", or its

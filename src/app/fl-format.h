@@ -12,6 +12,9 @@ char *fl_format_duration (gint64 us);
 char *fl_format_axis     (gint64 us,
                           gint64 step);
 
+char *fl_format_at_instant (gint64      t,
+                            const char *text);
+
 char *fl_format_span_state (const FlSpan *span,
                             gint64        t);
 

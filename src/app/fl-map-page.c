@@ -50,6 +50,7 @@ struct _FlMapPage
   /* owned */
   Side           *map;
   Side           *as_completed;
+  gboolean        mirroring;     /* the page's cursor is being shown on ac_timeline */
 };
 
 struct _Side
@@ -123,6 +124,7 @@ typedef struct
 {
   gint64  time;
   char   *text;
+  glong   chars;     /* of its rendered line, newline included: where the next one starts */
 } Said;
 
 static void
@@ -138,7 +140,7 @@ say (Side       *side,
      gint64      monotonic,
      const char *text)
 {
-  Said said = { monotonic, g_strdup (text) };
+  Said said = { monotonic, g_strdup (text), 0 };
   guint at = side->lines->len;
 
   while (at > 0 && g_array_index (side->lines, Said, at - 1).time > monotonic)
@@ -151,18 +153,64 @@ say (Side       *side,
       Said *line = &g_array_index (side->lines, Said, i);
 
       g_autofree char *stamp = fl_loiter_stamp (line->time);
+      gsize before = side->transcript->len;
 
       g_string_append_printf (side->transcript, "%s %s", stamp, line->text);
       g_string_append_c (side->transcript, '\n');
+      line->chars = g_utf8_strlen (side->transcript->str + before,
+                                   side->transcript->len - before);
     }
+}
+
+/* The page's time cursor is an instant of the spans its own timeline (the executor.map()
+ * pane's) shows; with only the as_completed() pane run, of that pane's. */
+static gint64
+cursor_origin (FlMapPage *self)
+{
+  FlTrace *trace = fl_timeline_get_trace (self->map_timeline);
+
+  if (trace == NULL)
+    trace = fl_timeline_get_trace (self->ac_timeline);
+  return trace != NULL ? fl_trace_get_origin (trace) : 0;
+}
+
+/* With the time cursor set, the lines printed by that instant are lit and the rest dimmed;
+ * the lines are in time order, so those are the first ones. */
+static void
+mark_cursor (Side *side)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (side->text);
+  gint64 cursor = fl_page_get_cursor (FL_PAGE (side->page));
+  gint64 instant = cursor_origin (side->page) + cursor;
+  GtkTextIter start, split, end;
+  glong chars = 0;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "said-by-cursor", &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "after-cursor", &start, &end);
+  if (cursor < 0)
+    return;
+  for (guint i = 0; i < side->lines->len; i++)
+    {
+      Said *line = &g_array_index (side->lines, Said, i);
+
+      if (line->time > instant)
+        break;
+      chars += line->chars;
+    }
+  gtk_text_buffer_get_iter_at_offset (buffer, &split, (int) chars);
+  gtk_text_buffer_apply_tag_by_name (buffer, "said-by-cursor", &start, &split);
+  gtk_text_buffer_apply_tag_by_name (buffer, "after-cursor", &split, &end);
 }
 
 static void
 show_transcript (Side *side)
 {
-  if (side->page != NULL)
-    gtk_text_buffer_set_text (gtk_text_view_get_buffer (side->text), side->transcript->str,
-                              side->transcript->len);
+  if (side->page == NULL)
+    return;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (side->text), side->transcript->str,
+                            side->transcript->len);
+  mark_cursor (side);
 }
 
 static void
@@ -677,6 +725,49 @@ fl_map_page_class_init (FlMapPageClass *klass)
 #undef BIND
 }
 
+/* One cursor for the page: the as_completed() pane's timeline shows the same instant as
+ * the page's (its trace began a moment later), and a cursor set there is the page's. */
+static void
+page_cursor_cb (FlMapPage  *self,
+                GParamSpec *pspec,
+                gpointer    user_data)
+{
+  gint64 cursor = fl_page_get_cursor (FL_PAGE (self));
+  FlTrace *ac_trace = fl_timeline_get_trace (self->ac_timeline);
+  Side *sides[] = { self->map, self->as_completed };
+
+  /* Not heard back as a cursor of its own: shown there, an instant before that pane's
+   * trace began reads 0, which is not the page's instant. */
+  self->mirroring = TRUE;
+  if (cursor < 0 || ac_trace == NULL)
+    fl_timeline_set_cursor (self->ac_timeline, -1);
+  else
+    fl_timeline_set_cursor (self->ac_timeline,
+                            MAX (0, cursor_origin (self) + cursor
+                                    - fl_trace_get_origin (ac_trace)));
+  self->mirroring = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    if (sides[i] != NULL && sides[i]->page != NULL)
+      mark_cursor (sides[i]);
+}
+
+static void
+ac_cursor_cb (FlTimeline *timeline,
+              GParamSpec *pspec,
+              FlMapPage  *self)
+{
+  gint64 cursor = fl_timeline_get_cursor (timeline);
+  FlTrace *ac_trace = fl_timeline_get_trace (timeline);
+
+  if (self->mirroring)
+    return;
+  if (cursor < 0 || ac_trace == NULL)
+    fl_page_set_cursor (FL_PAGE (self), -1);
+  else
+    fl_page_set_cursor (FL_PAGE (self),
+                        MAX (0, cursor + fl_trace_get_origin (ac_trace) - cursor_origin (self)));
+}
+
 static void
 fl_map_page_init (FlMapPage *self)
 {
@@ -692,12 +783,23 @@ fl_map_page_init (FlMapPage *self)
       GtkTextView *view = i == 0 ? self->map_text : self->ac_text;
       PangoTabArray *tabs = pango_tab_array_new_with_positions (1, TRUE, PANGO_TAB_LEFT, 24);
 
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+
       gtk_text_view_set_tabs (view, tabs);
       gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
       pango_tab_array_free (tabs);
+      /* the time cursor: what was printed by then, and what was not yet */
+      gtk_text_buffer_create_tag (buffer, "said-by-cursor",
+                                  "paragraph-background", "rgba(230,159,0,0.22)",
+                                  "weight", PANGO_WEIGHT_BOLD, NULL);
+      gtk_text_buffer_create_tag (buffer, "after-cursor",
+                                  "foreground", "rgba(128,128,128,0.7)", NULL);
     }
   /* The Python version (executor.map() only) is drawn in the executor.map() pane. */
   fl_page_bind_views (FL_PAGE (self), self->map_timeline, NULL);
+  g_signal_connect (self, "notify::cursor", G_CALLBACK (page_cursor_cb), NULL);
+  g_signal_connect_object (self->ac_timeline, "notify::cursor", G_CALLBACK (ac_cursor_cb),
+                           self, 0);
   fl_prediction_insert_after (fl_question_map_new (), GTK_WIDGET (self->summary_label));
 }
 
@@ -764,4 +866,49 @@ fl_map_page_get_transcript (FlMapPage  *self,
   Side *side = side_of (self, consumer);
 
   return side != NULL ? side->transcript->str : NULL;
+}
+
+/**
+ * fl_map_page_get_transcript_buffer:
+ * @consumer: "map" or "as-completed"
+ *
+ * Returns: (transfer none): the buffer of that pane's transcript; with the time cursor
+ *   set, the lines printed by then carry the tag "said-by-cursor", the others
+ *   "after-cursor"
+ */
+GtkTextBuffer *
+fl_map_page_get_transcript_buffer (FlMapPage  *self,
+                                   const char *consumer)
+{
+  g_return_val_if_fail (FL_IS_MAP_PAGE (self), NULL);
+  return gtk_text_view_get_buffer (g_str_equal (consumer, "map") ? self->map_text
+                                                                 : self->ac_text);
+}
+
+guint
+fl_map_page_get_n_lines (FlMapPage  *self,
+                         const char *consumer)
+{
+  Side *side = side_of (self, consumer);
+
+  return side != NULL ? side->lines->len : 0;
+}
+
+/**
+ * fl_map_page_get_line_time:
+ * @consumer: "map" or "as-completed"
+ * @line: a transcript line (0-based)
+ *
+ * Returns: when @line was printed, in µs from the origin of its pane's trace, or -1
+ */
+gint64
+fl_map_page_get_line_time (FlMapPage  *self,
+                           const char *consumer,
+                           guint       line)
+{
+  Side *side = side_of (self, consumer);
+
+  if (side == NULL || line >= side->lines->len)
+    return -1;
+  return g_array_index (side->lines, Said, line).time - side->origin;
 }

@@ -21,5 +21,12 @@ const char *fl_map_page_get_order      (FlMapPage  *self,
                                         const char *consumer);
 const char *fl_map_page_get_transcript (FlMapPage  *self,
                                         const char *consumer);
+GtkTextBuffer *fl_map_page_get_transcript_buffer (FlMapPage  *self,
+                                                  const char *consumer);
+guint       fl_map_page_get_n_lines    (FlMapPage  *self,
+                                        const char *consumer);
+gint64      fl_map_page_get_line_time  (FlMapPage  *self,
+                                        const char *consumer,
+                                        guint       line);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "fl-page.h"
 #include "fl-files.h"
+#include "fl-format.h"
 
 typedef struct
 {
@@ -30,6 +31,9 @@ typedef struct
   /* the views the run is shown in (template children of the subclass) */
   FlTimeline    *timeline;
   FlFuturesList *list;
+
+  /* "now" for the whole page: µs from the origin of the spans the views show, or -1 */
+  gint64         cursor;
 
   /* the page's lesson in Python, run under the tracer (the Source tab's button) */
   FlPythonRun   *python;
@@ -52,6 +56,7 @@ enum {
   PROP_ICON_NAME,
   PROP_SOURCE_FILE,
   PROP_RUN,
+  PROP_CURSOR,
   N_PROPS
 };
 
@@ -152,6 +157,9 @@ fl_page_get_property (GObject    *object,
     case PROP_RUN:
       g_value_set_object (value, priv->run);
       break;
+    case PROP_CURSOR:
+      g_value_set_int64 (value, priv->cursor);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -193,6 +201,9 @@ fl_page_set_property (GObject      *object,
       break;
     case PROP_RUN:
       fl_page_set_run (self, g_value_get_object (value));
+      break;
+    case PROP_CURSOR:
+      fl_page_set_cursor (self, g_value_get_int64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -290,6 +301,16 @@ fl_page_class_init (FlPageClass *klass)
   properties[PROP_RUN] =
     g_param_spec_object ("run", NULL, NULL, FL_TYPE_RUN,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * FlPage:cursor:
+   *
+   * The instant the whole page shows, in µs from the origin of the spans its views show,
+   * or -1 for now: the timeline's time cursor. The list, the counts (fl_page_get_tally())
+   * and whatever else a page draws from the run read it.
+   */
+  properties[PROP_CURSOR] =
+    g_param_spec_int64 ("cursor", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -332,6 +353,9 @@ fl_page_class_init (FlPageClass *klass)
 static void
 fl_page_init (FlPage *self)
 {
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  priv->cursor = -1;
 }
 
 const char *
@@ -489,10 +513,7 @@ timeline_cursor_cb (FlTimeline *timeline,
                     GParamSpec *pspec,
                     FlPage     *self)
 {
-  FlPagePrivate *priv = fl_page_get_instance_private (self);
-
-  if (priv->list != NULL)
-    fl_futures_list_set_cursor (priv->list, fl_timeline_get_cursor (timeline));
+  fl_page_set_cursor (self, fl_timeline_get_cursor (timeline));
 }
 
 
@@ -570,8 +591,9 @@ watch_gate (FlPage *self)
  *
  * Makes these the views of the page's runs: fl_page_set_run() shows the run's spans in
  * both, a bar clicked in the timeline selects its row and a row selected marks its bar,
- * and the timeline's time cursor sets the instant the list shows. Call it once, from the
- * subclass's init, with its template children.
+ * and the timeline's time cursor becomes the page's #FlPage:cursor, the instant the list,
+ * the counts and the rest of the page show. Call it once, from the subclass's init, with
+ * its template children.
  */
 void
 fl_page_bind_views (FlPage        *self,
@@ -592,9 +614,11 @@ fl_page_bind_views (FlPage        *self,
       g_signal_connect_object (timeline, "future-activated",
                                G_CALLBACK (timeline_activated_cb), self, 0);
       g_signal_connect_object (list, "notify::selected", G_CALLBACK (list_selected_cb), self, 0);
-      g_signal_connect_object (timeline, "notify::cursor", G_CALLBACK (timeline_cursor_cb),
-                               self, 0);
     }
+  /* A timeline shown without a list (the map page) still sets the page's instant. */
+  if (timeline != NULL)
+    g_signal_connect_object (timeline, "notify::cursor", G_CALLBACK (timeline_cursor_cb),
+                             self, 0);
   show_run (self);
 }
 
@@ -613,6 +637,116 @@ fl_page_set_run (FlPage *self,
   watch_gate (self);
   show_run (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
+}
+
+/**
+ * fl_page_set_cursor:
+ * @t: the instant, µs from the origin of the spans the page's views show, or -1 for now
+ *
+ * Sets "now" for the whole page: the timeline's cursor, the instant the list shows, and
+ * #FlPage:cursor, which the page's counts and drawings follow. The timeline sets it when
+ * its cursor is dragged or stepped; a new run clears it.
+ */
+void
+fl_page_set_cursor (FlPage *self,
+                    gint64  t)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+
+  t = MAX (t, -1);
+  if (priv->cursor == t)
+    return;
+  priv->cursor = t;
+  /* The timeline hears its own value back and stops here. */
+  if (priv->timeline != NULL)
+    fl_timeline_set_cursor (priv->timeline, t);
+  if (priv->list != NULL)
+    fl_futures_list_set_cursor (priv->list, t);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR]);
+}
+
+gint64
+fl_page_get_cursor (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), -1);
+  priv = fl_page_get_instance_private (self);
+  return priv->cursor;
+}
+
+/**
+ * fl_page_get_spans:
+ *
+ * Returns: (transfer none) (nullable): the spans the page's views show (its timeline's:
+ *   the run's, or its Python run's while that is shown), which #FlPage:cursor is an
+ *   instant of
+ */
+FlSpans *
+fl_page_get_spans (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+  priv = fl_page_get_instance_private (self);
+  if (priv->timeline != NULL)
+    return fl_timeline_get_spans (priv->timeline);
+  return priv->run != NULL ? fl_run_get_spans (priv->run) : NULL;
+}
+
+/**
+ * fl_page_get_tally:
+ * @tally: (out): the counts
+ *
+ * The counts the page shows: with the time cursor set, those of the spans shown at that
+ * instant (fl_spans_tally_at(), what the timeline's own readout says); else the run's
+ * (fl_run_get_tally()). Always @queued + @running + @done = @total.
+ */
+void
+fl_page_get_tally (FlPage  *self,
+                   FlTally *tally)
+{
+  FlPagePrivate *priv;
+  FlSpans *spans;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  g_return_if_fail (tally != NULL);
+  priv = fl_page_get_instance_private (self);
+
+  spans = fl_page_get_spans (self);
+  if (priv->cursor >= 0 && spans != NULL)
+    {
+      fl_spans_update (spans);
+      fl_spans_tally_at (spans, priv->cursor, tally);
+    }
+  else if (priv->run != NULL)
+    fl_run_get_tally (priv->run, tally);
+  else if (spans != NULL)
+    {
+      fl_spans_update (spans);
+      fl_spans_get_tally (spans, tally);
+    }
+  else
+    memset (tally, 0, sizeof *tally);
+}
+
+/**
+ * fl_page_at_cursor:
+ * @text: what the page shows (counts, a status)
+ *
+ * Returns: (transfer full): @text, told as of the time cursor's instant when it is set
+ *   ("at +1.20 s: 3 queued · 2 running · 15 done"), else a copy of @text
+ */
+char *
+fl_page_at_cursor (FlPage     *self,
+                   const char *text)
+{
+  g_return_val_if_fail (FL_IS_PAGE (self), NULL);
+
+  return fl_format_at_instant (fl_page_get_cursor (self), text);
 }
 
 /**

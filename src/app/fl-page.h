@@ -59,6 +59,14 @@ void                fl_page_cancel_run      (FlPage      *self);
 FlRun              *fl_page_get_run         (FlPage      *self);
 void                fl_page_set_run         (FlPage      *self,
                                              FlRun       *run);
+void                fl_page_set_cursor      (FlPage      *self,
+                                             gint64       t);
+gint64              fl_page_get_cursor      (FlPage      *self);
+FlSpans            *fl_page_get_spans       (FlPage      *self);
+void                fl_page_get_tally       (FlPage      *self,
+                                             FlTally     *tally);
+char               *fl_page_at_cursor       (FlPage      *self,
+                                             const char  *text);
 void                fl_page_show_error      (FlPage      *self,
                                              const GError *error);
 void                fl_page_bind_views      (FlPage        *self,

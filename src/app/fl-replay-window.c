@@ -104,10 +104,28 @@ future_activated_cb (FlReplayWindow *self,
   fl_futures_list_select (self->list, future_id);
 }
 
+/* The time cursor sets the instant the list shows, and the counts of that instant are
+ * told under the description of the whole file (the timeline reads out the same). */
 static void
 cursor_cb (FlReplayWindow *self)
 {
-  fl_futures_list_set_cursor (self->list, fl_timeline_get_cursor (self->timeline));
+  gint64 t = fl_timeline_get_cursor (self->timeline);
+  g_autofree char *counts = NULL;
+  g_autofree char *at = NULL;
+  g_autofree char *text = NULL;
+  FlTally tally;
+
+  fl_futures_list_set_cursor (self->list, t);
+  if (t < 0)
+    {
+      gtk_label_set_text (self->info_label, self->info);
+      return;
+    }
+  fl_spans_tally_at (fl_run_get_spans (self->run), t, &tally);
+  counts = fl_tally_format (&tally);
+  at = fl_format_at_instant (t, counts);
+  text = g_strconcat (self->info, "\n", at, NULL);
+  gtk_label_set_text (self->info_label, text);
 }
 
 static void
@@ -297,4 +315,17 @@ fl_replay_window_get_info (FlReplayWindow *self)
 {
   g_return_val_if_fail (FL_IS_REPLAY_WINDOW (self), NULL);
   return self->info;
+}
+
+/**
+ * fl_replay_window_get_info_text:
+ *
+ * Returns: what the description label says: fl_replay_window_get_info(), and with the time
+ *   cursor set, the counts at that instant on a line of their own
+ */
+const char *
+fl_replay_window_get_info_text (FlReplayWindow *self)
+{
+  g_return_val_if_fail (FL_IS_REPLAY_WINDOW (self), NULL);
+  return gtk_label_get_text (self->info_label);
 }

@@ -21,5 +21,6 @@ FlTrace        *fl_replay_window_get_trace (FlReplayWindow  *self);
 FlRun          *fl_replay_window_get_run   (FlReplayWindow  *self);
 FlFuturesList  *fl_replay_window_get_list  (FlReplayWindow  *self);
 const char     *fl_replay_window_get_info  (FlReplayWindow  *self);
+const char     *fl_replay_window_get_info_text (FlReplayWindow *self);
 
 G_END_DECLS

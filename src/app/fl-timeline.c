@@ -1233,11 +1233,14 @@ void
 fl_timeline_set_spans (FlTimeline *self,
                        FlSpans    *spans)
 {
+  gboolean had_cursor;
+
   g_return_if_fail (FL_IS_TIMELINE (self));
   g_return_if_fail (spans == NULL || FL_IS_SPANS (spans));
 
   if (self->spans == spans)
     return;
+  had_cursor = self->cursor >= 0;
   if (self->spans != NULL)
     g_clear_signal_handler (&self->changed_id, self->spans);
   g_set_object (&self->spans, spans);
@@ -1264,6 +1267,10 @@ fl_timeline_set_spans (FlTimeline *self,
   fl_timeline_set_follow (self, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   start_ticking (self);
+  /* An instant of the old spans means nothing in the new ones: whoever follows the
+   * cursor (the page) hears that it is gone. */
+  if (had_cursor)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURSOR]);
 }
 
 /**
