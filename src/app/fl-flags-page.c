@@ -497,6 +497,10 @@ fl_flags_page_start_run (FlPage      *page,
   else
     run = fl_run_new (mode, mode_title (mode), make_executor (mode, concurrency));
   fl_run_set_outcome_func (run, download_outcome, NULL);
+  /* Another server cannot be slowed from here: its times would be scaled back all the
+   * same and read ten times too short at ×0.1. Real time, then. */
+  if (gtk_drop_down_get_selected (self->server_dropdown) == FL_FLAGS_SERVER_URL)
+    fl_run_set_time_scale (run, 1.0);
   fl_trace_set_metadata (fl_run_get_trace (run), "base-url", base);
   fl_page_set_run (page, run);
   g_signal_connect_object (run, "progress", G_CALLBACK (run_progress_cb), self, 0);

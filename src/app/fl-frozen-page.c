@@ -423,6 +423,9 @@ fl_frozen_page_start_run (FlPage      *page,
   else
     executor = fl_thread_executor_new (1);
   run = fl_run_new (mode, mode_title (mode), executor);
+  /* Always real time: the lesson is the window's real freeze, read off the jank meter in
+   * real seconds; at ×0.1 a 5 s handler on the loop would freeze the window for 50 s. */
+  fl_run_set_time_scale (run, 1.0);
   fl_trace_set_metadata (fl_run_get_trace (run), "work", work);
 
   g_clear_pointer (&self->pending_args, g_variant_unref);

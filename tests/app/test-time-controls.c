@@ -273,6 +273,21 @@ test_speed (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "page.cancel", NULL);
   fl_test_spin_until (fl_run_is_complete (run), 30000);
 
+  /* The Frozen button page goes in real time whatever the speed: its lesson is the real
+   * freeze of the window. */
+  {
+    FlPage *frozen = fl_window_get_page (window, "freeze");
+
+    g_action_group_activate_action (G_ACTION_GROUP (fl_test_app), "run",
+                                    g_variant_new ("(ss)", "freeze", "thread"));
+    run = fl_page_get_run (frozen);
+    g_assert_nonnull (run);
+    g_assert_cmpfloat (fl_run_get_time_scale (run), ==, 1.0);
+    fl_page_cancel_run (frozen);
+    fl_test_spin_until (fl_run_is_complete (run), 30000);
+    g_assert_true (fl_window_show_demo (window, "flags"));
+  }
+
   /* The action is the same key: it moves the choice, and back to ×1 with it. */
   g_action_group_change_action_state (G_ACTION_GROUP (fl_test_app), "time-scale",
                                       g_variant_new_string ("0.5"));
