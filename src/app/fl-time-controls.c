@@ -84,8 +84,11 @@ update (FlTimeControls *self)
 
       self->shown_scale = scale;
       gtk_label_set_text (self->scale_label, text != NULL ? text : "");
-      gtk_widget_set_visible (GTK_WIDGET (self->scale_label), text != NULL);
     }
+  /* While paused the status says what stepped; Speed beside it still shows the scale, and
+   * a projector's 1024 px header has no room for both texts (the status read "Paus…"). */
+  gtk_widget_set_visible (GTK_WIDGET (self->scale_label),
+                          *gtk_label_get_text (self->scale_label) != '\0' && status == NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), can_pause || paused);
   gtk_widget_set_sensitive (GTK_WIDGET (self->step_button), can_pause);
@@ -263,7 +266,9 @@ fl_time_controls_init (FlTimeControls *self)
 
   /* A step names the future it let through; a long label is cut so the header fits. */
   gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (status), 24);
+  /* never squeezed to an ellipsis alone: "Paused · finished CN" is the step's answer */
+  gtk_label_set_width_chars (GTK_LABEL (status), 16);
+  gtk_label_set_max_width_chars (GTK_LABEL (status), 28);
   gtk_label_set_single_line_mode (GTK_LABEL (status), TRUE);
   gtk_widget_add_css_class (status, "dim-label");
   gtk_widget_add_css_class (status, "numeric");

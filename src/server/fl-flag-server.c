@@ -342,6 +342,22 @@ update_open_connections (FlFlagServer *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* Forgets the connections that libsoup has closed since the last sweep: at the cap, a
+ * burst of closed ones (a run that met the limit) would otherwise refuse the next clients
+ * until the sweep came round. */
+static void
+prune_closed (FlFlagServer *self)
+{
+  GHashTableIter iter;
+  Connection *conn;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
+    if (g_io_stream_is_closed (G_IO_STREAM (conn->stream)))
+      g_hash_table_iter_remove (&iter);
+  update_open_connections (self);
+}
+
 static gboolean
 on_sweep (gpointer user_data)
 {
@@ -424,6 +440,8 @@ take_socket (FlFlagServer *self,
       g_socket_close (socket, NULL);
       return;
     }
+  if (self->max_connections > 0 && g_hash_table_size (self->connections) >= self->max_connections)
+    prune_closed (self);
   if (self->max_connections > 0 && g_hash_table_size (self->connections) >= self->max_connections)
     {
       count_stat (self, &self->stats.refused);

@@ -46,6 +46,7 @@ struct _FlRun
   double         time_scale;    /* 1.0, or slowed: 0.5, 0.2, 0.1 (see fl_run_set_time_scale) */
   gint64         start_time;
   gint64         end_time;
+  gint64         extent_us;     /* once complete: the futures' extent (-1: not read yet) */
   guint          progress_idle;
   guint          committed : 1;
   guint          complete : 1;
@@ -230,6 +231,7 @@ fl_run_init (FlRun *self)
 {
   self->futures = g_ptr_array_new_with_free_func (g_object_unref);
   self->time_scale = 1.0;
+  self->extent_us = -1;
 }
 
 static FlRun *
@@ -912,11 +914,38 @@ fl_run_get_start_time (FlRun *self)
   return self->start_time;
 }
 
+/* From the first future's submit to the last one's end, in the spans' real µs; FALSE
+ * without an ended future. */
+static gboolean
+futures_extent (FlSpans *spans,
+                gint64  *extent)
+{
+  gint64 first = G_MAXINT64, last = G_MININT64;
+
+  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
+    {
+      const FlSpan *span = fl_spans_get (spans, i);
+
+      if (span->kind != FL_SPAN_FUTURE || !fl_span_is_done (span))
+        continue;
+      first = MIN (first, span->queued);
+      last = MAX (last, span->finished);
+    }
+  if (last < first)
+    return FALSE;
+  *extent = last - first;
+  return TRUE;
+}
+
 /**
  * fl_run_get_elapsed:
  *
- * Returns: seconds from the start to completion, or to now while running, in real units:
- *   a slowed run's wall time times its scale, as its spans report it
+ * Returns: seconds in real units (a slowed run's wall time times its scale). While the run
+ *   goes, from its start to now; once complete, from its first future's submit to its last
+ *   one's end, as the timeline draws the run and the prediction cards measure it (so the
+ *   page's summary, its progress line, the run chart and the cards say the same time; the
+ *   run's start to its completion on the main loop also counted setting it up and the
+ *   last result's trip to the loop)
  */
 double
 fl_run_get_elapsed (FlRun *self)
@@ -925,7 +954,17 @@ fl_run_get_elapsed (FlRun *self)
 
   g_return_val_if_fail (FL_IS_RUN (self), 0);
 
-  end = self->complete ? self->end_time : g_get_monotonic_time ();
+  if (self->complete)
+    {
+      if (self->extent_us < 0)
+        {
+          fl_spans_update (self->spans);
+          if (!futures_extent (self->spans, &self->extent_us))
+            self->extent_us = (gint64) ((self->end_time - self->start_time) * self->time_scale);
+        }
+      return self->extent_us / (double) G_USEC_PER_SEC;
+    }
+  end = g_get_monotonic_time ();
   return (end - self->start_time) * self->time_scale / (double) G_USEC_PER_SEC;
 }
 

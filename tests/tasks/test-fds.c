@@ -36,6 +36,7 @@ typedef struct
 {
   guint ok, not_found, errors, cancelled;
   char *first_error;
+  guint limit_errors;        /* errors that say the fd limit was hit (or a 503 for it) */
 } Tally;
 
 static void
@@ -85,6 +86,10 @@ run_codes (FlExecutor  *executor,
           tally->errors++;
           if (tally->first_error == NULL && fl_future_peek_error (future) != NULL)
             tally->first_error = g_strdup (fl_future_peek_error (future)->message);
+          if (fl_future_peek_error (future) != NULL
+              && (strstr (fl_future_peek_error (future)->message, "Too many open files")
+                  || strstr (fl_future_peek_error (future)->message, "503")))
+            tally->limit_errors++;
           break;
         }
     }
@@ -229,22 +234,30 @@ test_limit_hit (void)
       start = fl_test_count_fds ();
 
       run_codes (executor, base, output, codes, 200, &tally);
-      g_test_message ("%u ok, %u errors; first error: %s", tally.ok, tally.errors,
-                      tally.first_error);
+      g_test_message ("%u ok, %u errors, %u of them the limit; first error: %s", tally.ok,
+                      tally.errors, tally.limit_errors, tally.first_error);
       g_assert_cmpuint (tally.errors, >, 0);
       g_assert_nonnull (tally.first_error);
-      g_assert_true (strstr (tally.first_error, "Too many open files") != NULL
-                     || strstr (tally.first_error, "503") != NULL);
+      /* On a loaded machine some requests time out before the limit is met: the limit
+       * must still be what failed some of them, and say so. */
+      g_assert_cmpuint (tally.limit_errors, >, 0);
       tally_clear (&tally);
       g_assert_cmpuint (settle_fds (start), <=, start + FD_SLACK);
 
-      /* And the next, modest run works. */
+      /* And the next, modest run works, once the server is done with the requests the
+       * clients gave up on (a loaded machine leaves many still delayed). */
+      fl_test_spin_until (({ FlFlagServerStats stats;
+                             fl_flag_server_get_stats (server, &stats);
+                             stats.in_flight == 0 && stats.connections == 0; }), 60000);
       fl_executor_shutdown (executor, TRUE, FALSE);
       g_clear_object (&executor);
       executor = fl_loop_executor_new (NULL, 10);
       {
         char *few[] = { "cn", "fr", "br", NULL };
         run_codes (executor, base, output, few, 10, &tally);
+        if (tally.ok != 3)
+          g_printerr ("the run after the limit: %u ok, %u errors; first error: %s\n",
+                      tally.ok, tally.errors, tally.first_error);
         g_assert_cmpuint (tally.ok, ==, 3);
         tally_clear (&tally);
       }
