@@ -552,13 +552,18 @@ lane_index (FlTimeline *self,
 /* The previous run, faint and thin behind the current one: "sequential vs pool", or "C
  * vs Python", in one picture on one axis. */
 static void
-draw_ghost (FlTimeline *self,
-            cairo_t    *cr,
-            int         width,
-            double      lane_h)
+draw_ghost (FlTimeline    *self,
+            cairo_t       *cr,
+            PangoLayout   *layout,
+            const GdkRGBA *fg,
+            int            width,
+            double         lane_h)
 {
   double scale = (width - GUTTER) / (double) self->view_span;
   gint64 view_end = self->view_start + self->view_span;
+  gint64 first = G_MAXINT64, last = G_MININT64;
+  int top_lane = G_MAXINT;
+  const char *title;
   guint n;
 
   if (self->ghost == NULL)
@@ -577,18 +582,46 @@ draw_ghost (FlTimeline *self,
       double x0, x1, y;
       GdkRGBA c;
 
-      if (s->started < 0 || s->started > view_end || end < self->view_start)
+      if (s->started < 0)
         continue;
       li = lane_index (self, s->lane_kind, s->lane_kind == FL_LANE_MAIN_LOOP ? 0 : s->lane);
       if (li < 0)
         continue;
+      first = MIN (first, s->queued >= 0 ? s->queued : s->started);
+      last = MAX (last, end);
+      top_lane = MIN (top_lane, li);
+      if (s->started > view_end || end < self->view_start)
+        continue;
       x0 = MAX (GUTTER, GUTTER + (s->started - self->view_start) * scale);
       x1 = MIN (width, GUTTER + (end - self->view_start) * scale);
       y = AXIS_H + li * lane_h;
+      /* most of the lane's height, faint: behind the current run's bars, and readable
+       * from the back of a room where a thin line was not */
       fl_palette_color (fl_palette_kind_of_span (s, G_MAXINT64 / 2), &c);
-      cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.28);
-      cairo_rectangle (cr, x0, y + lane_h * 0.70, MAX (x1 - x0, 1), MAX (1, lane_h * 0.22));
+      cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.22);
+      cairo_rectangle (cr, x0, y + lane_h * 0.15, MAX (x1 - x0, 1), MAX (1, lane_h * 0.7));
       cairo_fill (cr);
+    }
+
+  /* Which run the ghost is, at its end: "earlier run: Sequential, 3.41 s". */
+  title = fl_trace_get_metadata (fl_spans_get_trace (self->ghost), "mode-title");
+  if (title == NULL || *title == '\0')
+    title = fl_trace_get_title (fl_spans_get_trace (self->ghost));
+  if (title != NULL && last > first && last >= self->view_start && last <= view_end)
+    {
+      g_autofree char *duration = fl_format_duration (last - first);
+      /* TRANSLATORS: the caption of a previous run drawn faintly behind the current one on
+       * the timeline: its mode, then how long it took */
+      g_autofree char *text = g_strdup_printf (_("earlier run: %s, %s"), title, duration);
+      double x = GUTTER + (last - self->view_start) * scale + 6;
+      int text_w, text_h;
+
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
+      if (x + text_w > width)
+        x = MAX (GUTTER, x - 12 - text_w);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+      draw_text (cr, layout, text, x, AXIS_H + top_lane * lane_h);
     }
   cairo_restore (cr);
 }
@@ -712,7 +745,7 @@ fl_timeline_snapshot (GtkWidget   *widget,
   cairo_save (cr);
   cairo_rectangle (cr, 0, AXIS_H, width, height - AXIS_H);
   cairo_clip (cr);
-  draw_ghost (self, cr, width, lane_h);
+  draw_ghost (self, cr, layout, &fg, width, lane_h);
   for (guint i = 0; i < self->lanes->len; i++)
     {
       Lane *lane = &g_array_index (self->lanes, Lane, i);

@@ -270,6 +270,9 @@ fl_run_new (const char *mode,
   g_return_val_if_fail (FL_IS_EXECUTOR (executor), NULL);
 
   self = run_new (mode, mode_title, executor, fl_trace_new (mode));
+  /* as people read it, for whoever shows the trace later (the timeline's ghost caption) */
+  if (mode_title != NULL)
+    fl_trace_set_metadata (self->trace, "mode-title", mode_title);
   self->live = TRUE;
   self->gate = fl_gate_new ();
   fl_executor_set_trace (executor, self->trace);
