@@ -45,7 +45,14 @@ test_everything_consumed_once (void)
   fl_queue_page_set_rates (page, 200, 200, 1.0);
   run ("custom");
   g_assert_true (fl_queue_page_is_running (page));
-  fl_test_spin_until (finished (&stats, &stopped), 20000);
+  {
+    GtkWidget *stop = fl_test_find_action_button (GTK_WIDGET (page), "page.cancel", NULL);
+
+    /* Stop is red while there is something to stop, and only then */
+    g_assert_true (gtk_widget_has_css_class (stop, "destructive-action"));
+    fl_test_spin_until (finished (&stats, &stopped), 20000);
+    g_assert_false (gtk_widget_has_css_class (stop, "destructive-action"));
+  }
   g_assert_false (stopped);
   assert_conserved (&stats, 600);
   g_assert_cmpuint (stats.queue_max, <=, 5);
