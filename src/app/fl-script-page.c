@@ -60,6 +60,11 @@ update_buttons (FlScriptPage *self)
 
   gtk_widget_set_sensitive (self->run_button, self->script != NULL && !running);
   gtk_widget_set_sensitive (self->stop_button, running);
+  /* red only while there is something to stop (as the Producer/consumer page's Stop) */
+  if (running)
+    gtk_widget_add_css_class (self->stop_button, "destructive-action");
+  else
+    gtk_widget_remove_css_class (self->stop_button, "destructive-action");
 }
 
 static void
@@ -377,7 +382,6 @@ fl_script_page_init (FlScriptPage *self)
   gtk_widget_add_css_class (self->run_button, "suggested-action");
   gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (self->run_button), "page.run('run')");
   self->stop_button = gtk_button_new_with_mnemonic (_("_Stop"));
-  gtk_widget_add_css_class (self->stop_button, "destructive-action");
   gtk_widget_set_tooltip_text (self->stop_button, _("End the script and every process it "
                                                     "started"));
   g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (fl_script_page_stop),

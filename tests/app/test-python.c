@@ -41,6 +41,24 @@ have_python (void)
 /* The Flags page's C thread pool, then its Python version: one timeline shows the Python
  * run live with the C run as a ghost on the same axis, and the list shows the Python
  * futures, every one ended once. */
+/* The button labelled @label under @root. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_python_beside_c (void)
 {
@@ -303,6 +321,15 @@ test_script_page_runs_a_pool (void)
   output = gtk_text_buffer_get_text (fl_script_page_get_output (script), &start, &end, FALSE);
   g_assert_nonnull (strstr (output, "ok 11"));
   g_assert_nonnull (strstr (fl_script_page_get_status (script), "exited normally"));
+  /* the script has ended: Stop is not red (it was, idle, on every Your script page) */
+  fl_test_spin_until (!fl_python_run_is_running (fl_script_page_get_python (script)), 30000);
+  {
+    GtkWidget *stop = find_button (GTK_WIDGET (script), "_Stop");
+
+    g_assert_nonnull (stop);
+    g_assert_false (gtk_widget_get_sensitive (stop));
+    g_assert_false (gtk_widget_has_css_class (stop, "destructive-action"));
+  }
   g_assert_cmpuint (g_list_model_get_n_items (fl_futures_list_get_model (
     FL_FUTURES_LIST (fl_test_find_type (GTK_WIDGET (script), FL_TYPE_FUTURES_LIST)))), ==, 12);
 }
