@@ -76,20 +76,29 @@ tally_print (const Summary *summary,
       return;
     }
 
-  fprintf (stream, g_dngettext (GETTEXT_PACKAGE, "%u future submitted: ",
-                                "%u futures submitted: ", t->total), t->total);
-  fprintf (stream, _("%u ok, %u failed, %u cancelled"), t->ok + t->not_found, t->failed,
-           t->cancelled);
-  if (t->total > t->done)
-    fprintf (stream, _(", %u never ended"), t->total - t->done);
-  fputs ("\n", stream);
-  fprintf (stream, g_dngettext (GETTEXT_PACKAGE, "%u asyncio task, ", "%u asyncio tasks, ",
-                                summary->tasks), summary->tasks);
-  fprintf (stream, g_dngettext (GETTEXT_PACKAGE, "%u thread", "%u threads", summary->threads),
-           summary->threads);
-  if (summary->max_lateness_us > 0)
-    fprintf (stream, _("; event loop at most %.1f ms late"), summary->max_lateness_us / 1000.0);
-  fputs ("\n", stream);
+  {
+    /* Built, then written once: GCC's sanitizer builds took a translated format after an
+     * fputs() for a possibly null one (-Wformat-overflow). */
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u future submitted: ",
+                                               "%u futures submitted: ", t->total), t->total);
+    g_string_append_printf (text, _("%u ok, %u failed, %u cancelled"), t->ok + t->not_found,
+                            t->failed, t->cancelled);
+    if (t->total > t->done)
+      g_string_append_printf (text, _(", %u never ended"), t->total - t->done);
+    g_string_append_c (text, '\n');
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u asyncio task, ",
+                                               "%u asyncio tasks, ", summary->tasks),
+                            summary->tasks);
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u thread", "%u threads",
+                                               summary->threads), summary->threads);
+    if (summary->max_lateness_us > 0)
+      g_string_append_printf (text, _("; event loop at most %.1f ms late"),
+                              summary->max_lateness_us / 1000.0);
+    g_string_append_c (text, '\n');
+    fputs (text->str, stream);
+  }
 }
 
 static void
