@@ -344,11 +344,28 @@ draw_axis (FlTimeline  *self,
         step *= 10;
     }
 
+  /* Where the time cursor's readout goes (draw_cursor): no tick label under it, where
+   * "234.8 ms" over "250 ms" read as neither. */
+  double readout_x0 = -1, readout_x1 = -1;
+
+  if (self->cursor >= 0)
+    {
+      g_autofree char *readout = fl_format_duration (self->cursor);
+      double cx = GUTTER + (self->cursor - self->view_start) * scale;
+      int text_w, text_h;
+
+      pango_layout_set_text (layout, readout, -1);
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
+      readout_x0 = MIN (cx + 4, width - 70) - 4;
+      readout_x1 = readout_x0 + text_w + 8;
+    }
+
   first = (self->view_start / step) * step;
   for (gint64 t = first; t <= self->view_start + self->view_span; t += step)
     {
       double x = GUTTER + (t - self->view_start) * scale;
       g_autofree char *text = NULL;
+      int text_w, text_h;
 
       if (x < GUTTER)
         continue;
@@ -357,6 +374,10 @@ draw_axis (FlTimeline  *self,
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
       text = fl_format_axis (t, step);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
+      if (readout_x1 > readout_x0 && x + 3 < readout_x1 && x + 3 + text_w > readout_x0)
+        continue;
       draw_text (cr, layout, text, x + 3, 22);
     }
 }
