@@ -572,24 +572,11 @@ gboolean
 fl_prediction_measure_seconds (FlSpans *spans,
                                double  *seconds)
 {
-  gint64 first = G_MAXINT64, last = G_MININT64;
-  guint n = 0;
+  gint64 extent;
 
-  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
-    {
-      const FlSpan *span = fl_spans_get (spans, i);
-
-      if (span->kind != FL_SPAN_FUTURE)
-        continue;
-      if (!fl_span_is_done (span))
-        return FALSE;
-      first = MIN (first, span->queued);
-      last = MAX (last, span->finished);
-      n++;
-    }
-  if (n == 0)
+  if (!fl_spans_get_futures_extent (spans, &extent))
     return FALSE;
-  *seconds = (last - first) / (double) G_USEC_PER_SEC;
+  *seconds = extent / (double) G_USEC_PER_SEC;
   return TRUE;
 }
 

@@ -728,3 +728,38 @@ fl_outcome_symbol (FlOutcome outcome)
     default:                   return "";
     }
 }
+
+/**
+ * fl_spans_get_futures_extent:
+ * @extent: (out): µs from the first future's submit to the last one's end
+ *
+ * The time a run's futures took, as the timeline draws it.
+ *
+ * Returns: %FALSE while a future has not ended, or with none
+ */
+gboolean
+fl_spans_get_futures_extent (FlSpans *self,
+                             gint64  *extent)
+{
+  gint64 first = G_MAXINT64, last = G_MININT64;
+  guint n = 0;
+
+  g_return_val_if_fail (FL_IS_SPANS (self), FALSE);
+
+  for (guint i = 0; i < fl_spans_get_n_spans (self); i++)
+    {
+      const FlSpan *span = fl_spans_get (self, i);
+
+      if (span->kind != FL_SPAN_FUTURE)
+        continue;
+      if (!fl_span_is_done (span))
+        return FALSE;
+      first = MIN (first, span->queued);
+      last = MAX (last, span->finished);
+      n++;
+    }
+  if (n == 0)
+    return FALSE;
+  *extent = last - first;
+  return TRUE;
+}

@@ -101,6 +101,8 @@ void           fl_spans_tally_at       (FlSpans       *self,
                                         gint64         t,
                                         FlTally       *tally);
 gint64         fl_spans_get_last_time  (FlSpans       *self);
+gboolean       fl_spans_get_futures_extent (FlSpans   *self,
+                                            gint64    *extent);
 double         fl_spans_get_time_scale (FlSpans       *self);
 gint64         fl_spans_get_now        (FlSpans       *self);
 gboolean       fl_spans_is_idle        (FlSpans       *self);

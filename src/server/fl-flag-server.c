@@ -367,12 +367,11 @@ on_sweep (gpointer user_data)
   GHashTableIter iter;
   Connection *conn;
 
+  prune_closed (self);
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
     {
-      if (g_io_stream_is_closed (G_IO_STREAM (conn->stream)))
-        g_hash_table_iter_remove (&iter);
-      else if (!conn->got_headers && idle_us > 0 && now - conn->accepted_us > idle_us)
+      if (!conn->got_headers && idle_us > 0 && now - conn->accepted_us > idle_us)
         {
           count_stat (self, &self->stats.timed_out);
           close_stream (G_IO_STREAM (conn->stream));

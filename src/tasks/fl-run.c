@@ -917,29 +917,6 @@ fl_run_get_start_time (FlRun *self)
   return self->start_time;
 }
 
-/* From the first future's submit to the last one's end, in the spans' real µs; FALSE
- * without an ended future. */
-static gboolean
-futures_extent (FlSpans *spans,
-                gint64  *extent)
-{
-  gint64 first = G_MAXINT64, last = G_MININT64;
-
-  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
-    {
-      const FlSpan *span = fl_spans_get (spans, i);
-
-      if (span->kind != FL_SPAN_FUTURE || !fl_span_is_done (span))
-        continue;
-      first = MIN (first, span->queued);
-      last = MAX (last, span->finished);
-    }
-  if (last < first)
-    return FALSE;
-  *extent = last - first;
-  return TRUE;
-}
-
 /**
  * fl_run_get_elapsed:
  *
@@ -962,7 +939,7 @@ fl_run_get_elapsed (FlRun *self)
       if (self->extent_us < 0)
         {
           fl_spans_update (self->spans);
-          if (!futures_extent (self->spans, &self->extent_us))
+          if (!fl_spans_get_futures_extent (self->spans, &self->extent_us))
             self->extent_us = (gint64) ((self->end_time - self->start_time) * self->time_scale);
         }
       return self->extent_us / (double) G_USEC_PER_SEC;
