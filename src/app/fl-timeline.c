@@ -374,10 +374,14 @@ draw_axis (FlTimeline  *self,
       cairo_fill (cr);
       gdk_cairo_set_source_rgba (cr, fg);
       text = fl_format_axis (t, step);
-      pango_layout_set_text (layout, text, -1);
-      pango_layout_get_pixel_size (layout, &text_w, &text_h);
-      if (readout_x1 > readout_x0 && x + 3 < readout_x1 && x + 3 + text_w > readout_x0)
-        continue;
+      /* measured only when a readout is there to avoid: the axis is drawn every frame */
+      if (readout_x1 > readout_x0 && x + 3 < readout_x1)
+        {
+          pango_layout_set_text (layout, text, -1);
+          pango_layout_get_pixel_size (layout, &text_w, &text_h);
+          if (x + 3 + text_w > readout_x0)
+            continue;
+        }
       draw_text (cr, layout, text, x + 3, 22);
     }
 }
