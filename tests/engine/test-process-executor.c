@@ -1099,12 +1099,20 @@ test_process_parent_death (void)
       int status = 0;
       pid_t got = 0;
 
-      fl_test_spin_until ((got = waitpid (pids[i], &status, WNOHANG)) != 0
-                          || !process_exists (pids[i]), JOB_TIMEOUT_MS);
+      /* Once the parent is reaped its workers are ours (we are their subreaper): wait
+       * until waitpid() answers. "Not running" alone is not enough, since a worker that
+       * dies between a WNOHANG waitpid() and a look at /proc would stay a zombie. */
+      fl_test_spin_until ((got = waitpid (pids[i], &status, WNOHANG)) != 0, JOB_TIMEOUT_MS);
       if (got == pids[i])
         {
           g_assert_true (WIFSIGNALED (status));
           g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+        }
+      else
+        {
+          /* Not ours after all (ECHILD): then it must be gone. */
+          g_assert_cmpint (got, ==, -1);
+          g_assert_false (process_exists (pids[i]));
         }
     }
   prctl (PR_SET_CHILD_SUBREAPER, 0);
