@@ -43,6 +43,8 @@ typedef struct
   char          *python_workdir;
 
   /* pause/step of the current run: what the last step let through, for the status */
+  FlGate        *gate;          /* the page's own work's gate (fl_page_set_gate()), or NULL */
+  FlGate        *watched_gate;  /* the gate the handlers below are on */
   char          *gate_status;
   gulong         passed_handler;
   gulong         paused_handler;
@@ -98,6 +100,9 @@ fl_page_dispose (GObject *object)
 
   /* A page that goes away mid-run ends its worker processes too. */
   unwatch_gate (self);
+  if (priv->gate != NULL)
+    fl_gate_resume (priv->gate);
+  g_clear_object (&priv->gate);
   if (priv->run != NULL)
     fl_run_abort (priv->run);
   g_clear_object (&priv->run);
@@ -256,10 +261,8 @@ pause_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   FlPage *self = FL_PAGE (widget);
-  FlRun *run = fl_page_get_run (self);
 
-  if (run != NULL)
-    fl_run_set_paused (run, !fl_run_is_paused (run));
+  fl_page_set_paused (self, !fl_page_is_paused (self));
 }
 
 static void
@@ -267,13 +270,7 @@ step_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  FlPage *self = FL_PAGE (widget);
-  FlRun *run = fl_page_get_run (self);
-
-  if (run != NULL && !fl_run_is_paused (run))
-    fl_run_set_paused (run, TRUE);       /* a step from a running run pauses it first */
-  else if (run != NULL)
-    fl_run_step (run);
+  fl_page_step (FL_PAGE (widget));
 }
 
 static void
@@ -561,27 +558,151 @@ static void
 unwatch_gate (FlPage *self)
 {
   FlPagePrivate *priv = fl_page_get_instance_private (self);
-  FlGate *gate = priv->run != NULL ? fl_run_get_gate (priv->run) : NULL;
 
-  if (gate != NULL)
+  if (priv->watched_gate != NULL)
     {
-      g_clear_signal_handler (&priv->passed_handler, gate);
-      g_clear_signal_handler (&priv->paused_handler, gate);
+      g_clear_signal_handler (&priv->passed_handler, priv->watched_gate);
+      g_clear_signal_handler (&priv->paused_handler, priv->watched_gate);
+      g_clear_object (&priv->watched_gate);
     }
   set_gate_status (self, NULL);
+}
+
+/* The gate Pause and Step act on: the page's own (fl_page_set_gate()), else its run's. */
+static FlGate *
+current_gate (FlPage *self)
+{
+  FlPagePrivate *priv = fl_page_get_instance_private (self);
+
+  if (priv->gate != NULL)
+    return priv->gate;
+  return priv->run != NULL ? fl_run_get_gate (priv->run) : NULL;
 }
 
 static void
 watch_gate (FlPage *self)
 {
   FlPagePrivate *priv = fl_page_get_instance_private (self);
-  FlGate *gate = priv->run != NULL ? fl_run_get_gate (priv->run) : NULL;
+  FlGate *gate = current_gate (self);
 
   if (gate == NULL)
     return;
+  priv->watched_gate = g_object_ref (gate);
   priv->passed_handler = g_signal_connect (gate, "passed", G_CALLBACK (gate_passed_cb), self);
   priv->paused_handler = g_signal_connect (gate, "notify::paused",
                                            G_CALLBACK (gate_paused_cb), self);
+  gate_paused_cb (gate, NULL, self);
+}
+
+/**
+ * fl_page_set_gate:
+ * @gate: (nullable): the gate below the executors of the page's work, or %NULL
+ *
+ * For a page whose work is not one #FlRun (the map page's two pools, Anatomy's pool, the
+ * Queue page's pipeline): the gate that Pause, Step and the header act on while that work
+ * is live. Set it when the work starts, with the same gate on each of its executors, and
+ * set %NULL when it ends: the old gate is opened, so nothing stays held. While no gate is
+ * set the page's run's gate (fl_run_get_gate()) is the one.
+ */
+void
+fl_page_set_gate (FlPage *self,
+                  FlGate *gate)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  g_return_if_fail (gate == NULL || FL_IS_GATE (gate));
+  priv = fl_page_get_instance_private (self);
+
+  if (priv->gate == gate)
+    return;
+  unwatch_gate (self);
+  if (priv->gate != NULL)
+    fl_gate_resume (priv->gate);
+  g_set_object (&priv->gate, gate);
+  watch_gate (self);
+  /* The header's buttons follow ::gate-changed. */
+  g_signal_emit (self, signals[GATE_CHANGED], 0);
+}
+
+/**
+ * fl_page_can_pause:
+ *
+ * Returns: whether Pause and Step act now: the page's own work is live (it set a gate), or
+ *   its run is live and not yet complete (fl_run_can_pause())
+ */
+gboolean
+fl_page_can_pause (FlPage *self)
+{
+  FlPagePrivate *priv;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), FALSE);
+  priv = fl_page_get_instance_private (self);
+  if (priv->gate != NULL)
+    return TRUE;
+  return priv->run != NULL && fl_run_can_pause (priv->run);
+}
+
+gboolean
+fl_page_is_paused (FlPage *self)
+{
+  FlGate *gate;
+
+  g_return_val_if_fail (FL_IS_PAGE (self), FALSE);
+  gate = current_gate (self);
+  return gate != NULL && fl_gate_is_paused (gate);
+}
+
+/**
+ * fl_page_set_paused:
+ *
+ * Pauses the page's work (no job starts, no end is delivered; see #FlGate) or resumes it.
+ */
+void
+fl_page_set_paused (FlPage   *self,
+                    gboolean  paused)
+{
+  FlPagePrivate *priv;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+  if (priv->gate == NULL)
+    {
+      if (priv->run != NULL)
+        fl_run_set_paused (priv->run, paused);
+      return;
+    }
+  if (paused)
+    fl_gate_pause (priv->gate);
+  else
+    fl_gate_resume (priv->gate);
+}
+
+/**
+ * fl_page_step:
+ *
+ * Lets one start or one end through; a step while running pauses first.
+ */
+void
+fl_page_step (FlPage *self)
+{
+  FlPagePrivate *priv;
+  FlGate *gate;
+
+  g_return_if_fail (FL_IS_PAGE (self));
+  priv = fl_page_get_instance_private (self);
+  if (!fl_page_can_pause (self))
+    return;
+  if (!fl_page_is_paused (self))
+    {
+      fl_page_set_paused (self, TRUE);
+      return;
+    }
+  gate = current_gate (self);
+  if (priv->gate == NULL)
+    fl_run_step (priv->run);
+  else if (gate != NULL)
+    fl_gate_step (gate);
 }
 
 /**

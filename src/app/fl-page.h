@@ -81,6 +81,13 @@ FlPythonRun        *fl_page_get_python      (FlPage        *self);
 GtkTextBuffer      *fl_page_get_python_output (FlPage      *self);
 const char         *fl_page_get_python_status (FlPage      *self);
 const char         *fl_page_get_gate_status (FlPage      *self);
+void                fl_page_set_gate        (FlPage      *self,
+                                             FlGate      *gate);
+gboolean            fl_page_can_pause       (FlPage      *self);
+gboolean            fl_page_is_paused       (FlPage      *self);
+void                fl_page_set_paused      (FlPage      *self,
+                                             gboolean     paused);
+void                fl_page_step            (FlPage      *self);
 FlFlagServer       *fl_page_get_server      (FlPage      *self);
 void                fl_page_set_server      (FlPage      *self,
                                              FlFlagServer *server);

@@ -66,8 +66,8 @@ static void
 update (FlTimeControls *self)
 {
   FlRun *run = self->page != NULL ? fl_page_get_run (self->page) : NULL;
-  gboolean can_pause = run != NULL && fl_run_can_pause (run);
-  gboolean paused = run != NULL && fl_run_is_paused (run);
+  gboolean can_pause = self->page != NULL && fl_page_can_pause (self->page);
+  gboolean paused = self->page != NULL && fl_page_is_paused (self->page);
   const char *status = paused ? fl_page_get_gate_status (self->page) : NULL;
   double scale = run != NULL ? fl_run_get_time_scale (run) : 1.0;
 

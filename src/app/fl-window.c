@@ -390,7 +390,6 @@ fl_window_handle_time_key (FlWindow        *self,
                            GdkModifierType  state)
 {
   FlPage *page;
-  FlRun *run;
   gboolean space = keyval == GDK_KEY_space || keyval == GDK_KEY_KP_Space;
   gboolean right = keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right;
 
@@ -404,12 +403,11 @@ fl_window_handle_time_key (FlWindow        *self,
   if (focus_wants_key (self))
     return FALSE;
   page = fl_window_get_visible_page (self);
-  run = page != NULL ? fl_page_get_run (page) : NULL;
-  if (run == NULL)
+  if (page == NULL)
     return FALSE;
-  if (space && (fl_run_can_pause (run) || fl_run_is_paused (run)))
+  if (space && (fl_page_can_pause (page) || fl_page_is_paused (page)))
     return gtk_widget_activate_action (GTK_WIDGET (page), "page.pause", NULL);
-  if (right && fl_run_is_paused (run))
+  if (right && fl_page_is_paused (page))
     return gtk_widget_activate_action (GTK_WIDGET (page), "page.step", NULL);
   return FALSE;
 }
