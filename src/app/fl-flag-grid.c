@@ -28,6 +28,7 @@ typedef struct
   char            *tooltip;
   cairo_surface_t *image;
   FlFlagCellState  state;
+  gboolean         later;   /* not yet arrived at the time cursor's instant */
   GskRenderNode   *node;    /* the cell as last drawn, NULL once it changed */
 } Cell;
 
@@ -91,24 +92,25 @@ draw_cell (FlFlagGrid *self,
   GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, CELL_W, CELL_H));
   cairo_t *cr = gsk_cairo_node_get_draw_context (node);
   PangoLayout *layout = self->layout;
+  FlFlagCellState state = cell->later ? FL_FLAG_CELL_PENDING : cell->state;
   double bg[4];
   int tw, th;
 
-  state_background (cell->state, bg);
+  state_background (state, bg);
   cairo_set_source_rgba (cr, bg[0], bg[1], bg[2], bg[3]);
   cairo_rectangle (cr, x, y, CELL_W, CELL_H);
   cairo_fill (cr);
 
-  if (cell->image != NULL)
+  if (cell->image != NULL && !cell->later)
     {
       cairo_set_source_surface (cr, cell->image, x + (CELL_W - IMG_W) / 2, y + 4);
       cairo_paint (cr);
     }
-  else if (cell->state == FL_FLAG_CELL_NOT_FOUND || cell->state == FL_FLAG_CELL_ERROR
-           || cell->state == FL_FLAG_CELL_CANCELLED)
+  else if (state == FL_FLAG_CELL_NOT_FOUND || state == FL_FLAG_CELL_ERROR
+           || state == FL_FLAG_CELL_CANCELLED)
     {
-      const char *mark = cell->state == FL_FLAG_CELL_NOT_FOUND ? "404"
-                         : cell->state == FL_FLAG_CELL_ERROR ? "✕" : "–";
+      const char *mark = state == FL_FLAG_CELL_NOT_FOUND ? "404"
+                         : state == FL_FLAG_CELL_ERROR ? "✕" : "–";
 
       pango_layout_set_text (layout, mark, -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
@@ -309,7 +311,7 @@ fl_flag_grid_add (FlFlagGrid *self,
                   const char *tooltip)
 {
   Cell cell = { g_strdup (cc), g_ascii_strup (cc, -1), g_strdup (tooltip), NULL,
-                FL_FLAG_CELL_PENDING, NULL };
+                FL_FLAG_CELL_PENDING, FALSE, NULL };
 
   g_array_append_val (self->cells, cell);
   g_hash_table_replace (self->index, g_strdup (cc), GUINT_TO_POINTER (self->cells->len));
@@ -390,6 +392,59 @@ fl_flag_grid_set_state (FlFlagGrid      *self,
       cell->tooltip = g_strdup (tooltip);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * fl_flag_grid_show_at:
+ * @ended: (nullable): the codes whose downloads had ended at the time cursor's instant (a
+ *   set of lower-case codes), or %NULL for now
+ *
+ * Shows the grid as it was at an earlier instant: a cell whose code is not in @ended is
+ * drawn waiting, as it was then, its flag or error kept for when the cursor moves on.
+ * Only the cells that change are drawn again.
+ */
+void
+fl_flag_grid_show_at (FlFlagGrid *self,
+                      GHashTable *ended)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (FL_IS_FLAG_GRID (self));
+
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      Cell *cell = &g_array_index (self->cells, Cell, i);
+      gboolean later = ended != NULL && !g_hash_table_contains (ended, cell->cc);
+
+      if (later == cell->later)
+        continue;
+      cell->later = later;
+      g_clear_pointer (&cell->node, gsk_render_node_unref);
+      changed = TRUE;
+    }
+  if (changed)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * fl_flag_grid_get_n_shown:
+ *
+ * Returns: how many cells show an ended download (a flag, a 404, an error, a cancel) at
+ *   the instant shown (see fl_flag_grid_show_at())
+ */
+guint
+fl_flag_grid_get_n_shown (FlFlagGrid *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (FL_IS_FLAG_GRID (self), 0);
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      const Cell *cell = &g_array_index (self->cells, Cell, i);
+
+      n += cell->state != FL_FLAG_CELL_PENDING && !cell->later;
+    }
+  return n;
 }
 
 guint

@@ -34,5 +34,8 @@ void       fl_flag_grid_set_state  (FlFlagGrid      *self,
                                     FlFlagCellState  state,
                                     const char      *tooltip);
 guint      fl_flag_grid_get_n_images (FlFlagGrid    *self);
+void       fl_flag_grid_show_at    (FlFlagGrid      *self,
+                                    GHashTable      *ended);
+guint      fl_flag_grid_get_n_shown (FlFlagGrid     *self);
 
 G_END_DECLS

@@ -380,6 +380,38 @@ set_summary (FlFlagsPage *self,
   show_summary (self);
 }
 
+/* The grid at the time cursor's instant: the flags that had arrived by then, the others
+ * waiting. Its codes are the first word of the run's future labels ("cn China"). */
+static void
+show_grid_at_cursor (FlFlagsPage *self)
+{
+  FlRun *run = fl_page_get_run (FL_PAGE (self));
+  gint64 t = fl_page_get_cursor (FL_PAGE (self));
+  FlSpans *spans = run != NULL ? fl_run_get_spans (run) : NULL;
+  g_autoptr(GHashTable) ended = NULL;
+
+  /* The cursor is an instant of the spans shown: the grid is of the page's own run. */
+  if (t < 0 || spans == NULL || fl_page_get_spans (FL_PAGE (self)) != spans)
+    {
+      fl_flag_grid_show_at (self->flag_grid, NULL);
+      return;
+    }
+  ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < fl_spans_get_n_spans (spans); i++)
+    {
+      const FlSpan *span = fl_spans_get (spans, i);
+      const char *space;
+
+      if (span->kind != FL_SPAN_FUTURE || span->label == NULL
+          || span->finished < 0 || span->finished > t)
+        continue;
+      space = strchr (span->label, ' ');
+      g_hash_table_add (ended, space != NULL ? g_strndup (span->label, space - span->label)
+                                             : g_strdup (span->label));
+    }
+  fl_flag_grid_show_at (self->flag_grid, ended);
+}
+
 static void
 cursor_cb (FlFlagsPage *self,
            GParamSpec  *pspec,
@@ -390,6 +422,7 @@ cursor_cb (FlFlagsPage *self,
   if (run != NULL)
     run_progress_cb (run, self);
   show_summary (self);
+  show_grid_at_cursor (self);
 }
 
 static void
@@ -817,6 +850,19 @@ double
 fl_flags_page_get_progress_fraction (FlFlagsPage *self)
 {
   return gtk_progress_bar_get_fraction (self->progress_bar);
+}
+
+/**
+ * fl_flags_page_get_n_shown:
+ *
+ * Returns: how many cells of the flag grid show an ended download at the instant the page
+ *   shows (the time cursor's, else now)
+ */
+guint
+fl_flags_page_get_n_shown (FlFlagsPage *self)
+{
+  g_return_val_if_fail (FL_IS_FLAGS_PAGE (self), 0);
+  return fl_flag_grid_get_n_shown (self->flag_grid);
 }
 
 guint

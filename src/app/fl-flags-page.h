@@ -64,6 +64,7 @@ const char *fl_flags_page_get_summary_text (FlFlagsPage      *self);
 const char *fl_flags_page_get_progress_text (FlFlagsPage     *self);
 double      fl_flags_page_get_progress_fraction (FlFlagsPage *self);
 guint       fl_flags_page_get_n_images   (FlFlagsPage        *self);
+guint       fl_flags_page_get_n_shown    (FlFlagsPage        *self);
 guint       fl_flags_page_get_n_runs     (FlFlagsPage        *self);
 gboolean    fl_flags_page_get_server_delay (FlFlagsPage      *self,
                                             double           *min_s,

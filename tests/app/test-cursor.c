@@ -148,6 +148,8 @@ check_flags_counts_at (FlFlagsPage *flags,
   g_assert_nonnull (strstr (fl_flags_page_get_progress_text (flags), readout));
   g_assert_cmpfloat_with_epsilon (fl_flags_page_get_progress_fraction (flags),
                                   want.total > 0 ? want.done / (double) want.total : 0, 1e-9);
+  /* the grid shows the flags that had arrived by then, the others waiting */
+  g_assert_cmpuint (fl_flags_page_get_n_shown (flags), ==, want.done);
   /* the final report stays, said to be of the end */
   g_assert_true (g_str_has_prefix (fl_flags_page_get_summary_text (flags), "At the end: "));
 }
@@ -165,6 +167,9 @@ check_flags_run (FlFlagsPage *flags,
 
   fl_spans_update (fresh);
   g_assert_cmpuint (fl_spans_get_n_spans (fresh), >, 0);
+  /* the grid decodes what arrived a frame's worth at a time: let it catch up */
+  fl_run_get_tally (run, &end);
+  fl_test_spin_until (fl_flags_page_get_n_shown (flags) == end.done, 20000);
   for (guint round = 0; round < 30; round++)
     check_flags_counts_at (flags, timeline, fresh, pick_instant (rand, fresh, round));
 
@@ -175,6 +180,7 @@ check_flags_run (FlFlagsPage *flags,
   fl_run_get_tally (run, &end);
   g_assert_cmpuint (got.done, ==, end.done);
   g_assert_cmpuint (got.total, ==, end.total);
+  g_assert_cmpuint (fl_flags_page_get_n_shown (flags), ==, end.done);
   g_assert_false (g_str_has_prefix (fl_flags_page_get_progress_text (flags), "at +"));
   g_assert_false (g_str_has_prefix (fl_flags_page_get_summary_text (flags), "At the end: "));
   g_assert_cmpfloat_with_epsilon (fl_flags_page_get_progress_fraction (flags),
