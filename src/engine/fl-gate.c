@@ -40,6 +40,14 @@ typedef struct
   FlDispatcher     *dispatcher;
   GFunc             func;
   gpointer          data;
+
+  /* fl_gate_wait() tickets only: no future; all under the gate's lock */
+  guint64           id;
+  char             *label;
+  FlGateTryFunc     try_func;
+  gpointer          try_data;
+  gboolean          tried;        /* a step did the waiter's operation through try_func */
+  gboolean          cancelled;
 } Ticket;
 
 typedef struct
@@ -95,16 +103,38 @@ emit_passed (gpointer data,
 
 /* Outside the gate's lock: posting takes the dispatcher's. */
 static void
-post_passed (FlGate           *self,
-             FlGateTransition  transition,
-             FlFuture         *future)
+post_passed_full (FlGate           *self,
+                  FlGateTransition  transition,
+                  guint64           id,
+                  const char       *label)
 {
   Passed *passed = g_new0 (Passed, 1);
 
   passed->transition = transition;
-  passed->id = fl_future_get_id (future);
-  passed->label = g_strdup (fl_future_get_label (future));
+  passed->id = id;
+  passed->label = g_strdup (label);
   _fl_dispatcher_post (self->dispatcher, emit_passed, g_object_ref (self), passed);
+}
+
+static void
+post_passed (FlGate           *self,
+             FlGateTransition  transition,
+             FlFuture         *future)
+{
+  post_passed_full (self, transition, fl_future_get_id (future), fl_future_get_label (future));
+}
+
+/* Lock held: whether a step may let @ticket through now; a fl_gate_wait() ticket's
+ * operation is done here, by its try_func. */
+static gboolean
+try_locked (Ticket *ticket)
+{
+  if (ticket->try_func == NULL)
+    return TRUE;
+  if (!ticket->try_func (ticket->try_data, &ticket->label))
+    return FALSE;
+  ticket->tried = TRUE;
+  return TRUE;
 }
 
 static void
@@ -265,6 +295,118 @@ _fl_gate_pass_async (FlGate           *gate,
   return TRUE;
 }
 
+static void
+wait_cancelled (GCancellable *cancellable,
+                gpointer      data)
+{
+  Ticket *ticket = data;
+  FlGate *self = ticket->gate;
+
+  fl_mutex_lock (&self->mutex);
+  ticket->cancelled = TRUE;
+  fl_cond_broadcast (&self->cond);
+  fl_mutex_unlock (&self->mutex);
+}
+
+/**
+ * fl_gate_wait:
+ * @self: (nullable): a gate, or %NULL (then it returns at once)
+ * @transition: what passing means, for ::passed
+ * @id: for ::passed
+ * @label: (nullable): for ::passed: what passes ("put of item 17 by producer 1")
+ * @try_func: (nullable): does the waiter's operation on a step (see #FlGateTryFunc); %NULL
+ *   when the waiter can always go
+ * @try_data: for @try_func
+ * @tried: (out) (optional): %TRUE when a step did the operation through @try_func: the
+ *   caller must not do it again
+ * @cancellable: (nullable): ends the wait
+ *
+ * The gate for work that is not a job's start or end (a step of a long-running job):
+ * blocks the calling thread, never a main loop's, while the gate is paused, until a step
+ * picks it (the oldest waiter whose @try_func succeeds; ::passed follows), the gate is
+ * resumed, or @cancellable is cancelled. Returns at once, one atomic load, while open.
+ *
+ * Returns: %TRUE when the caller may go on (or @tried); %FALSE when cancelled
+ */
+gboolean
+fl_gate_wait (FlGate           *self,
+              FlGateTransition  transition,
+              guint64           id,
+              const char       *label,
+              FlGateTryFunc     try_func,
+              gpointer          try_data,
+              gboolean         *tried,
+              GCancellable     *cancellable)
+{
+  Ticket ticket = { 0 };
+  gulong handler = 0;
+  gboolean passed = TRUE;
+  gboolean stepped = FALSE;
+
+  g_return_val_if_fail (self == NULL || FL_IS_GATE (self), FALSE);
+
+  if (tried != NULL)
+    *tried = FALSE;
+  if (g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  if (self == NULL || G_LIKELY (!g_atomic_int_get (&self->paused)))
+    return TRUE;
+
+  g_object_ref (self);
+  ticket.gate = self;
+  ticket.transition = transition;
+  ticket.id = id;
+  ticket.label = g_strdup (label);
+  ticket.try_func = try_func;
+  ticket.try_data = try_data;
+  ticket.link.data = &ticket;
+  /* May run wait_cancelled() at once: it takes the gate's lock, not held yet. */
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled), &ticket, NULL);
+
+  fl_mutex_lock (&self->mutex);
+  for (;;)
+    {
+      if (ticket.released || !self->paused)
+        break;
+      if (ticket.cancelled)
+        {
+          passed = FALSE;
+          break;
+        }
+      /* A step taken while no waiter could go: this one may take it now. */
+      if (self->tokens > 0 && try_locked (&ticket))
+        {
+          self->tokens--;
+          stepped = TRUE;
+          break;
+        }
+      if (!ticket.queued)
+        {
+          g_queue_push_tail_link (&self->tickets, &ticket.link);
+          ticket.queued = TRUE;
+        }
+      fl_cond_wait (&self->cond, &self->mutex);
+    }
+  if (ticket.queued)
+    {
+      g_queue_unlink (&self->tickets, &ticket.link);
+      ticket.queued = FALSE;
+    }
+  fl_mutex_unlock (&self->mutex);
+
+  /* Waits for a wait_cancelled() running on another thread: the ticket is on our stack. */
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  if (stepped)
+    post_passed_full (self, transition, id, ticket.label);
+  if (tried != NULL)
+    *tried = ticket.tried;
+  g_free (ticket.label);
+  g_object_unref (self);
+  return passed || ticket.tried;
+}
+
 /**
  * fl_gate_pause:
  *
@@ -329,7 +471,9 @@ fl_gate_step (FlGate *self)
   GSList *posts = NULL;
   FlFuture *future = NULL;
   FlGateTransition transition = FL_GATE_START;
-  Ticket *ticket;
+  gboolean picked = FALSE;
+  guint64 id = 0;
+  g_autofree char *label = NULL;
 
   g_return_if_fail (FL_IS_GATE (self));
 
@@ -339,17 +483,34 @@ fl_gate_step (FlGate *self)
       fl_mutex_unlock (&self->mutex);
       return;
     }
-  if (self->tickets.head != NULL)
+  /* The oldest ticket that can go now (fl_gate_wait() tickets may not: see try_locked()). */
+  for (GList *l = self->tickets.head; l != NULL; l = l->next)
     {
-      ticket = self->tickets.head->data;
-      /* The ticket's owner keeps its future alive until the ticket is gone, which it can
-       * only be once we unlock: take a reference first. */
-      future = g_object_ref (ticket->future);
+      Ticket *ticket = l->data;
+
+      if (!try_locked (ticket))
+        continue;
+      picked = TRUE;
       transition = ticket->transition;
+      /* The ticket's owner keeps its future alive until the ticket is gone, which it can
+       * only be once we unlock: take a reference first. A wait ticket's owner frees its
+       * label once released: copy it. */
+      if (ticket->future != NULL)
+        future = g_object_ref (ticket->future);
+      else
+        {
+          id = ticket->id;
+          label = g_strdup (ticket->label);
+        }
       release_locked (self, ticket, &posts);
+      break;
     }
-  else
-    self->tokens++;
+  if (!picked)
+    {
+      /* For the next transition that can go; fl_gate_wait() waiters look again. */
+      self->tokens++;
+      fl_cond_broadcast (&self->cond);
+    }
   fl_mutex_unlock (&self->mutex);
 
   if (future != NULL)
@@ -357,6 +518,8 @@ fl_gate_step (FlGate *self)
       post_passed (self, transition, future);
       g_object_unref (future);
     }
+  else if (picked)
+    post_passed_full (self, transition, id, label);
   post_released (posts);
 }
 

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -28,5 +28,27 @@ void      fl_gate_resume     (FlGate *self);
 void      fl_gate_step       (FlGate *self);
 gboolean  fl_gate_is_paused  (FlGate *self);
 guint     fl_gate_get_n_held (FlGate *self);
+
+/**
+ * FlGateTryFunc:
+ * @data: the data given to fl_gate_wait()
+ * @label: (inout): the label ::passed will carry; may be replaced (g_free() the old one)
+ *
+ * Called under the gate's lock, only while it is paused, when a step would let this
+ * waiter through: do the one operation the step stands for now, without blocking and
+ * without calling into the gate, and return %TRUE; or return %FALSE (it cannot happen
+ * now) and the step goes to the next waiter.
+ */
+typedef gboolean (*FlGateTryFunc) (gpointer   data,
+                                   char     **label);
+
+gboolean  fl_gate_wait       (FlGate           *self,
+                              FlGateTransition  transition,
+                              guint64           id,
+                              const char       *label,
+                              FlGateTryFunc     try_func,
+                              gpointer          try_data,
+                              gboolean         *tried,
+                              GCancellable     *cancellable);
 
 G_END_DECLS

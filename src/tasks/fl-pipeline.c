@@ -9,10 +9,24 @@
  * consumer, and each consumer stops at its pill, after every item queued before it.
  * stop() only stops the producers (cooperatively, through their cancellables) and lets
  * the consumers drain at full speed: stopping early still loses nothing.
+ *
+ * Pause and step (fl_pipeline_set_gate()): the workers are long jobs, so the gate's job
+ * starts and ends would hold nothing; instead each producer waits at the gate before each
+ * put and each consumer before each get (fl_gate_wait()). A step does the one put or get
+ * itself, through the gate's try function, without blocking: so a step is exactly one
+ * item moving (a producer whose queue is full, or a consumer whose queue is empty, is
+ * passed over for the next one that can go). When the gate pauses, workers already past
+ * it and blocked inside put() or get() are woken (their "op" cancellables) and go back to
+ * the gate with the same item, so nothing moves while paused and nothing is lost. The
+ * executor gets no gate: held job ends would keep stop() from ending a paused run.
+ * Stop still ends everything while paused: producers wait with their job's cancellable,
+ * and consumers wait with the pipeline's "stopping" one, so after stop() they drain
+ * without the gate.
  */
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n.h>
 
 #include "fl-lock.h"
 #include "fl-pipeline.h"
@@ -45,6 +59,12 @@ struct _FlPipeline
   gint64      start;
   gint64      end;
   guint       n_done;               /* home context */
+
+  FlGate       *gate;               /* set before start; or NULL */
+  gulong        paused_handler;
+  GCancellable *stopping;           /* cancelled by stop(): consumers drain past the gate */
+  GPtrArray    *ops;                /* GCancellable*, one per worker, as futures: a pause
+                                     * wakes a worker blocked inside put() or get() */
 };
 
 enum {
@@ -58,8 +78,9 @@ G_DEFINE_FINAL_TYPE (FlPipeline, fl_pipeline, G_TYPE_OBJECT)
 
 typedef struct
 {
-  FlPipeline *pipeline;
-  guint       index;
+  FlPipeline   *pipeline;
+  guint         index;
+  GCancellable *op;
 } Worker;
 
 static void
@@ -68,6 +89,7 @@ worker_free (gpointer data)
   Worker *worker = data;
 
   g_object_unref (worker->pipeline);
+  g_clear_object (&worker->op);
   g_free (worker);
 }
 
@@ -79,6 +101,11 @@ fl_pipeline_finalize (GObject *object)
   g_clear_object (&self->queue);
   g_clear_object (&self->executor);
   g_clear_pointer (&self->futures, g_ptr_array_unref);
+  if (self->gate != NULL)
+    g_clear_signal_handler (&self->paused_handler, self->gate);
+  g_clear_object (&self->gate);
+  g_clear_object (&self->stopping);
+  g_clear_pointer (&self->ops, g_ptr_array_unref);
   g_free (self->seen);
   g_free (self->producer_ran);
 
@@ -103,6 +130,8 @@ static void
 fl_pipeline_init (FlPipeline *self)
 {
   self->futures = g_ptr_array_new_with_free_func (g_object_unref);
+  self->ops = g_ptr_array_new_with_free_func (g_object_unref);
+  self->stopping = g_cancellable_new ();
 }
 
 /**
@@ -186,6 +215,94 @@ fl_pipeline_set_trace (FlPipeline *self,
 {
   g_return_if_fail (FL_IS_PIPELINE (self));
   fl_executor_set_trace (self->executor, trace);
+}
+
+/* On the thread that paused: wake every worker blocked inside put() or get(); each goes
+ * back to the gate with its item. */
+static void
+gate_paused_cb (FlGate     *gate,
+                GParamSpec *pspec,
+                FlPipeline *self)
+{
+  if (!fl_gate_is_paused (gate))
+    return;
+  for (guint i = 0; i < self->ops->len; i++)
+    g_cancellable_cancel (g_ptr_array_index (self->ops, i));
+}
+
+/**
+ * fl_pipeline_set_gate:
+ * @gate: (nullable): the gate Pause and Step act on
+ *
+ * Before fl_pipeline_start(): while @gate is paused no item moves; each step moves exactly
+ * one (one put by a producer or one get by a consumer; #FlGate::passed says which). Stop
+ * still ends a paused run.
+ */
+void
+fl_pipeline_set_gate (FlPipeline *self,
+                      FlGate     *gate)
+{
+  g_return_if_fail (FL_IS_PIPELINE (self));
+  g_return_if_fail (gate == NULL || FL_IS_GATE (gate));
+  g_return_if_fail (self->futures->len == 0);
+
+  if (self->gate != NULL)
+    g_clear_signal_handler (&self->paused_handler, self->gate);
+  g_set_object (&self->gate, gate);
+  if (gate != NULL)
+    self->paused_handler = g_signal_connect (gate, "notify::paused",
+                                             G_CALLBACK (gate_paused_cb), self);
+}
+
+FlGate *
+fl_pipeline_get_gate (FlPipeline *self)
+{
+  g_return_val_if_fail (FL_IS_PIPELINE (self), NULL);
+  return self->gate;
+}
+
+typedef struct
+{
+  FlPipeline *pipeline;
+  gpointer    item;
+  guint       index;
+} Try;
+
+/* Under the gate's lock, on a step: the put itself, never blocking. */
+static gboolean
+try_put (gpointer   data,
+         char     **label)
+{
+  Try *try = data;
+
+  return fl_queue_put (try->pipeline->queue, try->item, 0, NULL, NULL);
+}
+
+static gboolean
+try_get (gpointer   data,
+         char     **label)
+{
+  Try *try = data;
+
+  try->item = fl_queue_get (try->pipeline->queue, 0, NULL, NULL);
+  if (try->item == NULL)
+    return FALSE;
+  g_free (*label);
+  if (try->item == FL_QUEUE_PILL)
+    /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+    *label = g_strdup_printf (_("get of a poison pill by consumer %u"), try->index + 1);
+  else
+    /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+    *label = g_strdup_printf (_("get of item %" G_GSIZE_FORMAT " by consumer %u"),
+                              GPOINTER_TO_SIZE (try->item), try->index + 1);
+  return TRUE;
+}
+
+static void
+cancel_op (GCancellable *cancellable,
+           gpointer      data)
+{
+  g_cancellable_cancel (data);
 }
 
 typedef struct
@@ -283,20 +400,47 @@ producer_func (gpointer       data,
   guint64 count = share + (worker->index < self->items % self->producers ? 1 : 0);
   g_autoptr(GRand) rand = g_rand_new_with_seed (worker->index + 1);
   guint64 made = 0;
+  gboolean paced = FALSE;
+  gulong handler = 0;
 
   g_atomic_int_set (&self->producer_ran[worker->index], 1);
-  for (guint64 i = 0; i < count; i++)
+  /* A cancel of the job also wakes a put() blocked on a full queue. */
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_op), worker->op, NULL);
+  for (guint64 i = 0; i < count; )
     {
+      /* Items are numbered from 1: the queue refuses NULL. */
+      Try try = { self, GSIZE_TO_POINTER (first + i + 1), worker->index };
+      g_autofree char *label = NULL;
+      gboolean tried = FALSE;
+
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      pace (self, &self->produce_interval_us, rand, cancellable);
-      /* Items are numbered from 1: the queue refuses NULL. */
-      if (!fl_queue_put (self->queue, GSIZE_TO_POINTER (first + i + 1), FL_TIMEOUT_INFINITE,
-                         cancellable, NULL))
+      if (!paced)
+        pace (self, &self->produce_interval_us, rand, cancellable);
+      paced = TRUE;
+      if (self->gate != NULL)
+        /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+        label = g_strdup_printf (_("put of item %" G_GUINT64_FORMAT " by producer %u"),
+                                 first + i + 1, worker->index + 1);
+      if (!fl_gate_wait (self->gate, FL_GATE_START, first + i + 1, label, try_put, &try,
+                         &tried, cancellable))
         break;
+      if (!tried && !fl_queue_put (self->queue, try.item, FL_TIMEOUT_INFINITE, worker->op, NULL))
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          /* A pause woke us: back to the gate with the same item. */
+          g_cancellable_reset (worker->op);
+          continue;
+        }
       made++;
+      i++;
+      paced = FALSE;
       __atomic_fetch_add (&self->produced, 1, __ATOMIC_RELAXED);
     }
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
 
   producer_out (self);
 
@@ -315,12 +459,30 @@ consumer_func (gpointer       data,
   g_autoptr(GRand) rand = g_rand_new_with_seed (1000 + worker->index);
   guint64 eaten = 0;
 
-  /* No cancellable on get(): a consumer ends at its pill, after every item before it. */
+  /* Only a pause cancels get(): a consumer ends at its pill, after every item before it. */
   for (;;)
     {
-      gpointer item = fl_queue_get (self->queue, FL_TIMEOUT_INFINITE, NULL, NULL);
+      Try try = { self, NULL, worker->index };
+      g_autofree char *label = NULL;
+      gboolean tried = FALSE;
+      gpointer item;
       guint64 id;
       guint8 bit, old;
+
+      if (self->gate != NULL)
+        /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+        label = g_strdup_printf (_("get by consumer %u"), worker->index + 1);
+      /* Once stopping, past the gate: the consumers drain. */
+      fl_gate_wait (self->gate, FL_GATE_START, worker->index + 1, label, try_get, &try, &tried,
+                    self->stopping);
+      if (tried)
+        item = try.item;
+      else if ((item = fl_queue_get (self->queue, FL_TIMEOUT_INFINITE, worker->op, NULL)) == NULL)
+        {
+          /* A pause woke us: back to the gate. */
+          g_cancellable_reset (worker->op);
+          continue;
+        }
 
       if (item == FL_QUEUE_PILL || item == NULL)
         break;
@@ -372,6 +534,8 @@ submit_worker (FlPipeline  *self,
 
   worker->pipeline = g_object_ref (self);
   worker->index = index;
+  worker->op = g_cancellable_new ();
+  g_ptr_array_add (self->ops, g_object_ref (worker->op));
   future = fl_executor_submit_func (self->executor, func, worker, worker_free, label, error);
   if (future == NULL)
     return FALSE;
@@ -426,6 +590,8 @@ fl_pipeline_stop (FlPipeline *self)
   g_return_if_fail (FL_IS_PIPELINE (self));
 
   g_atomic_int_set (&self->consume_interval_us, 0);
+  /* Consumers waiting at a paused gate go on: they drain. */
+  g_cancellable_cancel (self->stopping);
   for (guint i = 0; i < self->futures->len; i++)
     {
       FlFuture *future = g_ptr_array_index (self->futures, i);

@@ -47,6 +47,9 @@ void        fl_pipeline_set_jitter       (FlPipeline       *self,
                                           double            jitter);
 void        fl_pipeline_set_trace        (FlPipeline       *self,
                                           FlTrace          *trace);
+void        fl_pipeline_set_gate         (FlPipeline       *self,
+                                          FlGate           *gate);
+FlGate     *fl_pipeline_get_gate         (FlPipeline       *self);
 gboolean    fl_pipeline_start            (FlPipeline       *self,
                                           GError          **error);
 void        fl_pipeline_stop             (FlPipeline       *self);

@@ -138,6 +138,185 @@ test_non_finite_rates (void)
   g_assert_cmpuint (stats.consumed, ==, 200);
 }
 
+/* ------------------------------------------------------------------ pause and step */
+
+typedef struct
+{
+  guint     n_passed;
+  char     *label;
+} Passed;
+
+static void
+on_passed (FlGate           *gate,
+           FlGateTransition  transition,
+           guint64           id,
+           const char       *label,
+           Passed           *passed)
+{
+  passed->n_passed++;
+  g_free (passed->label);
+  passed->label = g_strdup (label);
+}
+
+static gboolean
+same_counts (const FlPipelineStats *a,
+             const FlPipelineStats *b)
+{
+  return a->produced == b->produced && a->consumed == b->consumed
+         && a->queue_length == b->queue_length;
+}
+
+/* Spins a few iterations (no condition to wait for: nothing must happen). */
+static void
+spin_a_little (void)
+{
+  for (guint i = 0; i < 10; i++)
+    fl_test_iterate (10);
+}
+
+/* One step: waits until it was reported and every worker is back at the gate, then
+ * checks that exactly one item moved. */
+static void
+step_once (FlPipeline *pipeline,
+           FlGate     *gate,
+           Passed     *passed,
+           guint       n_workers)
+{
+  FlPipelineStats before, after;
+  guint n = passed->n_passed;
+
+  fl_pipeline_get_stats (pipeline, &before);
+  fl_gate_step (gate);
+  fl_test_spin_until (({ fl_pipeline_get_stats (pipeline, &after);
+                         passed->n_passed == n + 1
+                         && after.produced + after.consumed == before.produced + before.consumed + 1
+                         && fl_gate_get_n_held (gate) == n_workers; }), 10000);
+  spin_a_little ();
+  fl_pipeline_get_stats (pipeline, &after);
+  g_assert_cmpuint (passed->n_passed, ==, n + 1);
+  g_assert_cmpuint (after.produced + after.consumed, ==, before.produced + before.consumed + 1);
+  g_assert_nonnull (passed->label);
+  if (after.produced == before.produced + 1)
+    {
+      g_assert_true (g_str_has_prefix (passed->label, "put of item "));
+      g_assert_cmpuint (after.queue_length, ==, before.queue_length + 1);
+    }
+  else
+    {
+      g_assert_cmpuint (after.consumed, ==, before.consumed + 1);
+      g_assert_true (g_str_has_prefix (passed->label, "get of item "));
+      g_assert_cmpuint (after.queue_length + 1, ==, before.queue_length);
+    }
+}
+
+/* Paused mid-run, nothing moves, even the producers that were blocked in put() on a full
+ * queue; each step moves exactly one item; resumed, every item is consumed once. */
+static void
+test_pause_step_resume (void)
+{
+  g_autoptr(FlPipeline) pipeline = fl_pipeline_new (2, 2, 4, 400);
+  g_autoptr(FlGate) gate = fl_gate_new ();
+  FlPipelineStats held, stats;
+  Passed passed = { 0 };
+  gboolean finished = FALSE;
+
+  /* Producers as fast as possible, consumers slower: the queue is full, the producers
+   * blocked inside put() when the pause comes. */
+  fl_pipeline_set_consume_rate (pipeline, 400);
+  fl_pipeline_set_gate (pipeline, gate);
+  g_signal_connect (gate, "passed", G_CALLBACK (on_passed), &passed);
+  g_signal_connect (pipeline, "finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (fl_pipeline_start (pipeline, NULL));
+  fl_test_spin_until (({ fl_pipeline_get_stats (pipeline, &stats); stats.consumed >= 10; }),
+                      10000);
+
+  fl_gate_pause (gate);
+  fl_test_spin_until (fl_gate_get_n_held (gate) == 4, 10000);
+  fl_pipeline_get_stats (pipeline, &held);
+  spin_a_little ();
+  fl_pipeline_get_stats (pipeline, &stats);
+  g_assert_true (same_counts (&held, &stats));
+  g_assert_cmpuint (passed.n_passed, ==, 0);
+
+  for (guint i = 0; i < 12; i++)
+    step_once (pipeline, gate, &passed, 4);
+
+  fl_gate_resume (gate);
+  fl_test_spin_until (finished, 20000);
+  fl_pipeline_get_stats (pipeline, &stats);
+  g_assert_cmpuint (stats.produced, ==, 400);
+  g_assert_cmpuint (stats.consumed, ==, 400);
+  g_assert_cmpuint (stats.duplicates, ==, 0);
+  g_assert_cmpuint (stats.queue_length, ==, 0);
+  g_free (passed.label);
+}
+
+/* Paused from the start: the consumers find the queue empty, so the first step is a
+ * producer's put (a step never lets through an operation that would block). */
+static void
+test_paused_from_start (void)
+{
+  g_autoptr(FlPipeline) pipeline = fl_pipeline_new (1, 3, 2, 50);
+  g_autoptr(FlGate) gate = fl_gate_new ();
+  FlPipelineStats stats;
+  Passed passed = { 0 };
+  gboolean finished = FALSE;
+
+  fl_gate_pause (gate);
+  fl_pipeline_set_gate (pipeline, gate);
+  g_signal_connect (gate, "passed", G_CALLBACK (on_passed), &passed);
+  g_signal_connect (pipeline, "finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (fl_pipeline_start (pipeline, NULL));
+  fl_test_spin_until (fl_gate_get_n_held (gate) == 4, 10000);
+  spin_a_little ();
+  fl_pipeline_get_stats (pipeline, &stats);
+  g_assert_cmpuint (stats.produced, ==, 0);
+  g_assert_cmpuint (stats.consumed, ==, 0);
+
+  step_once (pipeline, gate, &passed, 4);
+  g_assert_cmpstr (passed.label, ==, "put of item 1 by producer 1");
+  step_once (pipeline, gate, &passed, 4);
+  step_once (pipeline, gate, &passed, 4);
+  /* The queue (capacity 2) may now be full: the steps still go, to the consumers. */
+  for (guint i = 0; i < 6; i++)
+    step_once (pipeline, gate, &passed, 4);
+
+  fl_gate_resume (gate);
+  fl_test_spin_until (finished, 20000);
+  fl_pipeline_get_stats (pipeline, &stats);
+  g_assert_cmpuint (stats.consumed, ==, 50);
+  g_free (passed.label);
+}
+
+/* Stop while paused still ends the run: the producers stop, the consumers drain. */
+static void
+test_stop_while_paused (void)
+{
+  g_autoptr(FlPipeline) pipeline = fl_pipeline_new (2, 2, 8, 1000000);
+  g_autoptr(FlGate) gate = fl_gate_new ();
+  FlPipelineStats stats;
+  gboolean finished = FALSE;
+
+  fl_pipeline_set_produce_rate (pipeline, 2000);
+  fl_pipeline_set_consume_rate (pipeline, 500);
+  fl_pipeline_set_gate (pipeline, gate);
+  g_signal_connect (pipeline, "finished", G_CALLBACK (on_finished), &finished);
+  g_assert_true (fl_pipeline_start (pipeline, NULL));
+  fl_test_spin_until (({ fl_pipeline_get_stats (pipeline, &stats); stats.produced >= 20; }),
+                      10000);
+  fl_gate_pause (gate);
+  fl_test_spin_until (fl_gate_get_n_held (gate) == 4, 10000);
+
+  fl_pipeline_stop (pipeline);
+  fl_test_spin_until (finished, 20000);
+  g_assert_true (fl_gate_is_paused (gate));
+  fl_pipeline_get_stats (pipeline, &stats);
+  g_assert_cmpuint (stats.consumed, ==, stats.produced);
+  g_assert_cmpuint (stats.duplicates, ==, 0);
+  g_assert_cmpuint (stats.queue_length, ==, 0);
+  g_assert_cmpuint (fl_gate_get_n_held (gate), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -152,6 +331,9 @@ main (int    argc,
   g_test_add_func ("/tasks/pipeline/stop-loses-nothing", test_stop_loses_nothing);
   g_test_add_func ("/tasks/pipeline/stop-before-producers-start",
                    test_stop_before_producers_start);
+  g_test_add_func ("/tasks/pipeline/pause-step-resume", test_pause_step_resume);
+  g_test_add_func ("/tasks/pipeline/paused-from-start", test_paused_from_start);
+  g_test_add_func ("/tasks/pipeline/stop-while-paused", test_stop_while_paused);
 
   return g_test_run ();
 }
