@@ -653,13 +653,44 @@ python_changed_cb (FlComputePage *self,
   g_autofree char *text = NULL;
   GtkTextIter start, end;
 
-  if (python == NULL || output == NULL || fl_python_run_is_running (python)
+  double sequential, threads, processes;
+
+  if (python == NULL || output == NULL
       || g_object_get_data (G_OBJECT (python), "fl-compute-counted") != NULL)
     return;
+  /* The status line says what the page shows meanwhile: the Mandelbrot image is the C
+   * runs'; CPython's runs are on the timeline, then on the chart. */
+  if (fl_python_run_is_running (python))
+    {
+      if (g_object_get_data (G_OBJECT (python), "fl-compute-told") == NULL)
+        {
+          g_object_set_data (G_OBJECT (python), "fl-compute-told", GINT_TO_POINTER (TRUE));
+          set_status (self, _("CPython is running compute.py: the same jobs sequentially, "
+                              "on a thread pool, then on a process pool (the timeline shows "
+                              "its futures; the image is drawn by this page's own runs)…"));
+        }
+      return;
+    }
   g_object_set_data (G_OBJECT (python), "fl-compute-counted", GINT_TO_POINTER (TRUE));
   gtk_text_buffer_get_bounds (output, &start, &end);
   text = gtk_text_buffer_get_text (output, &start, &end, FALSE);
-  fl_compute_python_add_runs (self->chart, text, self->python_workers);
+  if (fl_compute_python_add_runs (self->chart, text, self->python_workers)
+      && fl_compute_python_parse_timings (text, &sequential, &threads, &processes))
+    {
+      g_autofree char *status = NULL;
+
+      /* TRANSLATORS: after the Compute page's Python run: CPython's own times, its
+       * speed-ups against its sequential time, as on the chart */
+      status = g_strdup_printf (_("CPython: sequential %.2f s; threads ×%.2f (one interpreter "
+                                  "lock); processes ×%.2f on %u workers. The chart has the "
+                                  "three runs beside the C ones."),
+                                sequential, sequential / threads, sequential / processes,
+                                self->python_workers);
+      set_status (self, status);
+    }
+  else
+    set_status (self, _("The Python version did not print its three times: see its output "
+                        "on the Source tab."));
 }
 
 /* The Python version: the same number of workers, for CPython's threads and processes. */

@@ -977,7 +977,7 @@ static const struct
 } python_lessons[] = {
   { "fl-frozen-page.c", "freeze.py", { "--seconds", "2", NULL } },
   { "fl-flags-page.c", "flags.py", { "--mode", "threads", "-o", "downloads", NULL } },
-  { "fl-compute-page.c", "compute.py", { "--jobs", "4", NULL } },
+  { "fl-compute-page.c", "compute.py", { "--jobs", "8", NULL } },
   { "fl-map-page.c", "map.py", { NULL } },
   { "fl-anatomy-page.c", "anatomy.py", { "--duration", "0.5", NULL } },
   /* not queue.py: a script of that name would hide the standard queue module */

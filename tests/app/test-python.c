@@ -232,6 +232,14 @@ test_python_compute_measures_the_gil (void)
                                                                before + 2),
                                   seq / procs, 1e-9);
   g_test_message ("CPython: threads x%.2f, processes x%.2f", seq / threads, seq / procs);
+  /* the page's status line tells the same figures, not the C runs' story */
+  {
+    g_autofree char *want = g_strdup_printf ("processes ×%.2f", seq / procs);
+
+    g_assert_true (g_str_has_prefix (fl_compute_page_get_status (FL_COMPUTE_PAGE (compute)),
+                                     "CPython: sequential"));
+    g_assert_nonnull (strstr (fl_compute_page_get_status (FL_COMPUTE_PAGE (compute)), want));
+  }
 }
 
 /* Stop ends the program (its whole process group) and what it did so far stays shown. */
