@@ -10,6 +10,21 @@
  * the pipeline (threads, capacity, items) applies to the next run. Stop only stops the
  * producers: the last one out puts a poison pill per consumer, and the consumers drain the
  * queue before they reach their pills, so nothing is ever lost.
+ *
+ * Pause and Step: each run gets a gate of its own (fl_page_set_gate()), set on the
+ * pipeline: paused, no item moves; a step moves exactly one (a put or a get), and the
+ * header says which ("Paused · started put of item 17 by producer 1"). Stop still ends a
+ * paused run. The gate goes when the run ends.
+ *
+ * The Python run (Source tab, "Run in Python"): its timeline and list show the program's
+ * threads, but the counters on this page are the C pipeline's, and would stay at 0 or
+ * show the last C run, as if the Python program had done nothing. The clearest for a
+ * class is to show the Python program's own numbers in the same places, labelled as
+ * such: producer_consumer.py prints its counts (produced, consumed, lost, consumed twice,
+ * the longest queue, the time each side was blocked, items/s) when it ends, and the page
+ * reads them from its output. The trace holds no item counts (the queue waits are marks),
+ * so until the report arrives the counters say they are waiting for it. A new C run puts
+ * the C counters back.
  */
 #include "config.h"
 
@@ -74,6 +89,8 @@ struct _FlQueuePage
   gboolean        stopped;
   gboolean        have_final;
   char           *verdict;
+  gboolean        showing_python;   /* the counters are the Python program's */
+  guint           python_capacity;
 };
 
 static const char * const modes[] = { "balanced", "fast-producers", "fast-consumers", "custom",
@@ -174,14 +191,16 @@ draw_fill (GtkDrawingArea *area,
 {
   FlQueuePage *self = user_data;
   GtkWidget *widget = GTK_WIDGET (area);
-  guint capacity = self->pipeline != NULL ? fl_pipeline_get_capacity (self->pipeline)
-                                          : (guint) gtk_range_get_value (GTK_RANGE (self->capacity_scale));
-  guint length = self->pipeline != NULL ? self->stats.queue_length : 0;
+  gboolean c_run = self->pipeline != NULL && !self->showing_python;
+  guint capacity = c_run ? fl_pipeline_get_capacity (self->pipeline)
+                         : self->showing_python && self->python_capacity > 0 ? self->python_capacity
+                         : (guint) gtk_range_get_value (GTK_RANGE (self->capacity_scale));
+  guint length = c_run ? self->stats.queue_length : 0;
   double side = side_width (GTK_WIDGET (area)), tube_x = side, tube_w = width - 2 * side;
   double tube_y = 8, tube_h = 54;
   double hist_y = tube_y + tube_h + 22, hist_h = height - hist_y - 4;
-  gboolean full = self->pipeline != NULL && length >= capacity;
-  gboolean empty = self->pipeline != NULL && length == 0 && is_running (self);
+  gboolean full = c_run && length >= capacity;
+  gboolean empty = c_run && length == 0 && is_running (self);
   guint32 fill_color = full ? 0xD55E00 : 0x009E73;
   g_autofree char *text = NULL;
   GdkRGBA fg;
@@ -259,7 +278,7 @@ draw_fill (GtkDrawingArea *area,
   text = g_markup_printf_escaped ("%s", _("empty"));
   draw_text (widget, cr, text, width - side + 8, hist_y + hist_h - 6, 0.0);
   g_clear_pointer (&text, g_free);
-  if (self->n_history > 1 && capacity > 0)
+  if (c_run && self->n_history > 1 && capacity > 0)
     {
       double step = tube_w / (HISTORY_LEN - 1);
       guint first = self->n_history > HISTORY_LEN ? self->n_history - HISTORY_LEN : 0;
@@ -361,7 +380,8 @@ stats_timeout_cb (gpointer user_data)
   self->history_fill[self->n_history % HISTORY_LEN] = self->stats.queue_length;
   self->n_history++;
   update_rate (self, now);
-  show_stats (self);
+  if (!self->showing_python)
+    show_stats (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->fill_area));
   return G_SOURCE_CONTINUE;
 }
@@ -396,6 +416,161 @@ add_history_row (FlQueuePage *self)
   gtk_list_box_prepend (self->history, GTK_WIDGET (row));
 }
 
+/* ------------------------------------------------------------------ the Python run */
+
+/* What producer_consumer.py prints when it ends (see report() there). */
+typedef struct
+{
+  guint   producers, consumers, capacity, longest;
+  guint64 items, produced, consumed, lost, twice;
+  double  put_blocked_s, get_blocked_s, elapsed_s, rate;
+  gboolean have_shape, have_counts, have_queue, have_put, have_get, have_time;
+} PythonReport;
+
+static void
+parse_python_report (const char   *text,
+                     PythonReport *report)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  memset (report, 0, sizeof *report);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      guint64 a, b, c, d;
+      guint p, k, n;
+      double x, y;
+
+      if (sscanf (line, "%u producers -> queue of %u -> %u consumers, %" SCNu64 " items",
+                  &p, &k, &n, &a) == 4)
+        {
+          report->producers = p, report->capacity = k, report->consumers = n, report->items = a;
+          report->have_shape = TRUE;
+        }
+      else if (sscanf (line, "produced %" SCNu64 ", consumed %" SCNu64 ", lost %" SCNu64
+                       ", consumed twice %" SCNu64, &a, &b, &c, &d) == 4)
+        {
+          report->produced = a, report->consumed = b, report->lost = c, report->twice = d;
+          report->have_counts = TRUE;
+        }
+      else if (sscanf (line, "queue: capacity %u, at most %u waiting", &k, &n) == 2)
+        {
+          report->capacity = k, report->longest = n;
+          report->have_queue = TRUE;
+        }
+      else if (sscanf (line, "producers blocked on a full queue: %lf s in all", &x) == 1)
+        report->put_blocked_s = x, report->have_put = TRUE;
+      else if (sscanf (line, "consumers blocked on an empty queue: %lf s in all", &x) == 1)
+        report->get_blocked_s = x, report->have_get = TRUE;
+      else if (sscanf (line, "%lf s, %lf items/s", &x, &y) == 2)
+        report->elapsed_s = x, report->rate = y, report->have_time = TRUE;
+    }
+}
+
+static char *
+python_blocked (gboolean have,
+                double   blocked_s,
+                double   elapsed_s,
+                guint    threads,
+                double  *share)
+{
+  *share = 0;
+  if (!have)
+    return g_strdup ("—");
+  return format_blocked ((gint64) (blocked_s * 1e6), (gint64) (elapsed_s * 1e6), threads, share);
+}
+
+/* The counters, from what the Python program printed (its report comes at its end). */
+static void
+show_python (FlQueuePage *self)
+{
+  GtkTextBuffer *buffer = fl_page_get_python_output (FL_PAGE (self));
+  FlPythonRun *python = fl_page_get_python (FL_PAGE (self));
+  gboolean ended = python == NULL || !fl_python_run_is_running (python);
+  g_autofree char *text = NULL;
+  g_autofree char *produced = NULL;
+  g_autofree char *consumed = NULL;
+  g_autofree char *queue = NULL;
+  g_autofree char *rate = NULL;
+  g_autofree char *put = NULL;
+  g_autofree char *get = NULL;
+  g_autofree char *verdict = NULL;
+  PythonReport report;
+  double put_share, get_share;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  parse_python_report (text, &report);
+
+  self->python_capacity = report.capacity;
+  produced = report.have_counts ? g_strdup_printf ("%" PRIu64, report.produced) : g_strdup ("—");
+  consumed = report.have_counts ? g_strdup_printf ("%" PRIu64, report.consumed) : g_strdup ("—");
+  queue = report.have_queue ? g_strdup_printf (_("%u at most (capacity %u)"), report.longest,
+                                               report.capacity)
+                            : g_strdup ("—");
+  rate = report.have_time ? g_strdup_printf (_("%.0f items/s"), report.rate) : g_strdup ("—");
+  put = python_blocked (report.have_put && report.have_time, report.put_blocked_s,
+                        report.elapsed_s, report.producers, &put_share);
+  get = python_blocked (report.have_get && report.have_time, report.get_blocked_s,
+                        report.elapsed_s, report.consumers, &get_share);
+
+  gtk_label_set_text (self->produced_label, produced);
+  gtk_label_set_text (self->consumed_label, consumed);
+  gtk_label_set_text (self->queue_label, queue);
+  gtk_label_set_text (self->rate_label, rate);
+  gtk_label_set_text (self->put_blocked_label, put);
+  gtk_label_set_text (self->get_blocked_label, get);
+  gtk_level_bar_set_value (self->put_level, put_share);
+  gtk_level_bar_set_value (self->get_level, get_share);
+
+  if (report.have_counts)
+    gtk_label_set_text (self->status_label,
+                        _("Python run: the counts on this page are what producer_consumer.py "
+                          "printed when it ended (its own count of the items each thread "
+                          "handled). Run shows the C pipeline’s counts again."));
+  else if (!ended)
+    gtk_label_set_text (self->status_label,
+                        _("Python run: producer_consumer.py prints its counts when it ends; "
+                          "until then the counters wait for them. The timeline shows its "
+                          "threads live."));
+  else
+    gtk_label_set_text (self->status_label,
+                        _("Python run: producer_consumer.py ended without printing its "
+                          "counts (see its output in the Source tab). Run shows the C "
+                          "pipeline’s counts again."));
+
+  if (report.have_counts && report.lost == 0 && report.twice == 0
+      && report.produced == report.consumed)
+    verdict = g_strdup_printf (_("✔ Python: %" PRIu64 " produced, %" PRIu64 " consumed: "
+                                 "nothing lost, nothing consumed twice (the program checks "
+                                 "every item’s number with a Counter)."),
+                               report.produced, report.consumed);
+  else if (report.have_counts)
+    verdict = g_strdup_printf (_("✘ Python: %" PRIu64 " produced, %" PRIu64 " consumed, %"
+                                 PRIu64 " lost, %" PRIu64 " consumed twice."),
+                               report.produced, report.consumed, report.lost, report.twice);
+  else
+    verdict = g_strdup (_("When the Python program ends, it checks every item: produced, "
+                          "consumed, lost, consumed twice."));
+  gtk_label_set_text (self->verdict_label, verdict);
+  if (report.have_counts)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_label), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->verdict_label), "dim-label");
+  gtk_widget_queue_draw (GTK_WIDGET (self->fill_area));
+}
+
+static void
+python_changed_cb (FlPage      *page,
+                   FlQueuePage *self)
+{
+  if (fl_page_get_python_run (page) == NULL)
+    return;
+  self->showing_python = TRUE;
+  show_python (self);
+}
+
 static void
 pipeline_finished_cb (FlPipeline  *pipeline,
                       FlQueuePage *self)
@@ -406,6 +581,8 @@ pipeline_finished_cb (FlPipeline  *pipeline,
 
   if (pipeline != self->pipeline)
     return;
+  /* Nothing is left to pause: the header's Pause and Step go quiet. */
+  fl_page_set_gate (FL_PAGE (self), NULL);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   stats_timeout_cb (self);
   self->have_final = TRUE;
@@ -450,6 +627,9 @@ pipeline_finished_cb (FlPipeline  *pipeline,
   gtk_label_set_text (self->status_label, self->stopped ? _("Stopped, queue drained.")
                                                         : _("Done."));
   add_history_row (self);
+  /* A C run that ends while the Python run is shown leaves the Python counts there. */
+  if (self->showing_python)
+    show_python (self);
 }
 
 /* ------------------------------------------------------------------ controls */
@@ -496,6 +676,7 @@ fl_queue_page_start_run (FlPage      *page,
   guint items = gtk_spin_button_get_value_as_int (self->items_spin);
   guint capacity = (guint) gtk_range_get_value (GTK_RANGE (self->capacity_scale));
   g_autoptr(FlPipeline) pipeline = NULL;
+  g_autoptr(FlGate) gate = NULL;
   g_autofree char *status = NULL;
 
   if (is_running (self))
@@ -515,6 +696,9 @@ fl_queue_page_start_run (FlPage      *page,
   self->trace = fl_trace_new (mode);
   fl_pipeline_set_trace (pipeline, self->trace);
   g_signal_connect_object (pipeline, "finished", G_CALLBACK (pipeline_finished_cb), self, 0);
+  /* The run's own gate, for the header's Pause and Step. */
+  gate = fl_gate_new ();
+  fl_pipeline_set_gate (pipeline, gate);
   if (!fl_pipeline_start (pipeline, error))
     {
       fl_pipeline_stop (pipeline);
@@ -522,6 +706,8 @@ fl_queue_page_start_run (FlPage      *page,
     }
 
   g_set_object (&self->pipeline, pipeline);
+  self->showing_python = FALSE;
+  fl_page_set_gate (FL_PAGE (self), gate);
   fl_question_queue_watch (fl_prediction_find (GTK_WIDGET (self)), pipeline);
   g_free (self->preset_title);
   self->preset_title = g_strdup (preset_title (mode));
@@ -583,9 +769,11 @@ fl_queue_page_dispose (GObject *object)
   FlQueuePage *self = FL_QUEUE_PAGE (object);
 
   g_clear_handle_id (&self->stats_id, g_source_remove);
-  /* The workers hold their own references: stopped, they drain and end by themselves. */
+  /* The workers hold their own references: stopped, they drain and end by themselves
+   * (even paused: the consumers drain past the gate), and the gate is opened. */
   if (is_running (self))
     fl_pipeline_stop (self->pipeline);
+  fl_page_set_gate (FL_PAGE (self), NULL);
   g_clear_object (&self->pipeline);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_QUEUE_PAGE);
 
@@ -692,6 +880,7 @@ fl_queue_page_init (FlQueuePage *self)
   fl_timeline_set_trace (self->timeline, self->trace);
   fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
   gtk_drawing_area_set_draw_func (self->fill_area, draw_fill, self, NULL);
+  g_signal_connect (self, "python-changed", G_CALLBACK (python_changed_cb), self);
   fl_prediction_insert_after (fl_question_queue_new (), GTK_WIDGET (self->status_label));
   gtk_stack_add_titled (self->stack, fl_source_view_new ("fl-queue-page.c"), "source",
                         _("Source"));
