@@ -327,6 +327,146 @@ test_open_gate (void)
   fl_executor_shutdown (executor, TRUE, FALSE);
 }
 
+/* ------------------------------------------------------------------ fl_gate_wait() */
+
+typedef struct
+{
+  FlGate       *gate;
+  GCancellable *cancellable;
+  gboolean      can_go;       /* what its try function answers */
+  int           tries;        /* atomic: how often the try function ran */
+  int           returned;     /* atomic: 1 once fl_gate_wait() returned */
+  gboolean      result;
+  gboolean      tried;
+  char          name[8];
+} Waiter;
+
+static gboolean
+waiter_try (gpointer   data,
+            char     **label)
+{
+  Waiter *waiter = data;
+
+  g_atomic_int_inc (&waiter->tries);
+  if (!waiter->can_go)
+    return FALSE;
+  g_free (*label);
+  *label = g_strdup_printf ("%s did it", waiter->name);
+  return TRUE;
+}
+
+static gpointer
+waiter_thread (gpointer data)
+{
+  Waiter *waiter = data;
+
+  waiter->result = fl_gate_wait (waiter->gate, FL_GATE_START, 7, waiter->name, waiter_try,
+                                 waiter, &waiter->tried, waiter->cancellable);
+  g_atomic_int_set (&waiter->returned, 1);
+  return NULL;
+}
+
+static guint
+n_returned (Waiter *waiters,
+            guint   n)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    count += g_atomic_int_get (&waiters[i].returned);
+  return count;
+}
+
+/* Waiters of a paused gate: a step lets through exactly one whose try function can do its
+ * operation (never one that cannot), with the label it gave; a cancel ends one wait;
+ * resume lets the rest go without their try functions. */
+static void
+test_wait_try (void)
+{
+  g_autoptr(FlGate) gate = fl_gate_new ();
+  Waiter waiters[4] = { 0 };
+  GThread *threads[4];
+  Passed passed = { 0, FL_GATE_FINISH, g_string_new (NULL) };
+  g_autofree char *label = NULL;
+  guint stepped = 4;
+
+  g_signal_connect (gate, "passed", G_CALLBACK (on_passed), &passed);
+  /* Open: at once, no try. */
+  g_assert_true (fl_gate_wait (gate, FL_GATE_START, 1, "x", waiter_try, &waiters[0], NULL, NULL));
+  g_assert_cmpint (waiters[0].tries, ==, 0);
+
+  fl_gate_pause (gate);
+  for (guint i = 0; i < 4; i++)
+    {
+      waiters[i].gate = gate;
+      waiters[i].cancellable = g_cancellable_new ();
+      waiters[i].can_go = i >= 2;       /* 0 and 1 cannot go */
+      g_snprintf (waiters[i].name, sizeof waiters[i].name, "w%u", i);
+      threads[i] = g_thread_new ("waiter", waiter_thread, &waiters[i]);
+    }
+  fl_test_spin_until (fl_gate_get_n_held (gate) == 4, TIMEOUT_MS);
+
+  fl_gate_step (gate);
+  fl_test_spin_until (passed.n_passed == 1 && n_returned (waiters, 4) == 1, TIMEOUT_MS);
+  for (guint i = 0; i < 4; i++)
+    if (g_atomic_int_get (&waiters[i].returned))
+      stepped = i;
+  g_assert_cmpuint (stepped, >=, 2);
+  g_assert_true (waiters[stepped].result);
+  g_assert_true (waiters[stepped].tried);
+  label = g_strdup_printf ("S:%s did it ", waiters[stepped].name);
+  g_assert_cmpstr (passed.log->str, ==, label);
+  g_assert_cmpuint (fl_gate_get_n_held (gate), ==, 3);
+
+  /* A cancel ends a wait that cannot go. */
+  g_cancellable_cancel (waiters[0].cancellable);
+  fl_test_spin_until (g_atomic_int_get (&waiters[0].returned), TIMEOUT_MS);
+  g_assert_false (waiters[0].result);
+  g_assert_false (waiters[0].tried);
+
+  fl_gate_resume (gate);
+  for (guint i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  for (guint i = 1; i < 4; i++)
+    if (i != stepped)
+      {
+        g_assert_true (waiters[i].result);
+        g_assert_false (waiters[i].tried);
+      }
+  g_assert_cmpuint (fl_gate_get_n_held (gate), ==, 0);
+  /* Already cancelled: no wait at all. */
+  g_assert_false (fl_gate_wait (gate, FL_GATE_START, 1, NULL, NULL, NULL, NULL,
+                                waiters[0].cancellable));
+  for (guint i = 0; i < 4; i++)
+    g_object_unref (waiters[i].cancellable);
+  g_string_free (passed.log, TRUE);
+}
+
+/* A step while no waiter can go is kept for the next one that can. */
+static void
+test_wait_step_kept (void)
+{
+  g_autoptr(FlGate) gate = fl_gate_new ();
+  Waiter waiter = { 0 };
+  GThread *thread;
+  Passed passed = { 0, FL_GATE_FINISH, g_string_new (NULL) };
+
+  g_signal_connect (gate, "passed", G_CALLBACK (on_passed), &passed);
+  fl_gate_pause (gate);
+  fl_gate_step (gate);
+  waiter.gate = gate;
+  waiter.can_go = TRUE;
+  g_strlcpy (waiter.name, "late", sizeof waiter.name);
+  thread = g_thread_new ("waiter", waiter_thread, &waiter);
+  g_thread_join (thread);
+  g_assert_true (waiter.result);
+  g_assert_true (waiter.tried);
+  fl_test_spin_until (passed.n_passed == 1, TIMEOUT_MS);
+  g_assert_cmpstr (passed.log->str, ==, "S:late did it ");
+  g_assert_true (fl_gate_is_paused (gate));
+  g_string_free (passed.log, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -335,6 +475,8 @@ main (int    argc,
   fl_jobs_register_builtins ();
 
   g_test_add_func ("/engine/gate/open-gate-runs-jobs", test_open_gate);
+  g_test_add_func ("/engine/gate/wait/step-tries-the-oldest-that-can-go", test_wait_try);
+  g_test_add_func ("/engine/gate/wait/step-kept-for-the-next", test_wait_step_kept);
   g_test_add_data_func ("/engine/gate/thread/step-one-transition", "thread", test_step);
   g_test_add_data_func ("/engine/gate/process/step-one-transition", "process", test_step);
   g_test_add_data_func ("/engine/gate/loop/step-one-transition", "loop", test_step);
