@@ -14,6 +14,16 @@
  * The deadlock demo submits, to a fresh one-worker pool, a job that submits a second job
  * to the same pool and waits for it: the only worker is busy waiting, so the wait can only
  * time out.
+ *
+ * Pause and Step: the page's pool and the deadlock demo's pools sit on one gate of the
+ * page's own (fl_page_set_gate()), set while any of their futures is not done, so the
+ * header's Pause (Space) keeps queued jobs PENDING (cancel() still succeeds on them) and
+ * Step (→) lets one start or one end through. The helper pool is not gated: a result()
+ * or exception() wait must be able to time out while the page is paused.
+ *
+ * The Python run: while the Source tab's "Run in Python" is what the timeline shows, the
+ * top of the page (the diagram and the text above it) follows the Python program's
+ * futures; see show_python().
  */
 #include "config.h"
 
@@ -55,6 +65,12 @@ struct _FlAnatomyPage
   GListStore     *deadlock_futures;
   FlFuture       *current;
   gulong          notify_id;
+  FlGate         *gate;          /* below pool and deadlock_pool, never below helpers */
+  FlTrace        *own_trace;     /* the page's own trace shown last (pool's or deadlock's) */
+  GListStore     *own_futures;
+  gboolean        python_shown;  /* the top shows the Python run's futures */
+  guint64         python_future; /* the Python future the diagram follows, or 0 */
+  guint           python_tick_id;
   guint           n_callbacks;
   guint           n_log;
   char           *last_log;
@@ -164,10 +180,10 @@ current_span (FlAnatomyPage *self)
 /* With the time cursor set, what the current future was at that instant, said as such. */
 static char *
 describe_at_cursor (FlAnatomyPage *self,
+                    const FlSpan  *span,
                     const char    *what)
 {
   gint64 t = fl_page_get_cursor (FL_PAGE (self));
-  const FlSpan *span = current_span (self);
   g_autofree char *text = NULL;
 
   if (span == NULL || span->queued > t)
@@ -205,7 +221,7 @@ update_current_label (FlAnatomyPage *self)
   what = describe_future (future);
   if (fl_page_get_cursor (FL_PAGE (self)) >= 0)
     {
-      text = describe_at_cursor (self, what);
+      text = describe_at_cursor (self, current_span (self), what);
       gtk_label_set_text (self->current_label, text);
       return;
     }
@@ -213,12 +229,22 @@ update_current_label (FlAnatomyPage *self)
   switch (state)
     {
     case FL_FUTURE_PENDING:
-      text = g_strdup_printf (_("The buttons act on %s: PENDING, queued behind the pool’s only "
-                                "worker."), what);
+      if (fl_page_is_paused (FL_PAGE (self)))
+        text = g_strdup_printf (_("The buttons act on %s: PENDING. The page is paused, so it "
+                                  "does not start, and cancel() can still take it back."),
+                                what);
+      else
+        text = g_strdup_printf (_("The buttons act on %s: PENDING, queued behind the pool’s "
+                                  "only worker."), what);
       break;
     case FL_FUTURE_RUNNING:
-      text = g_strdup_printf (_("The buttons act on %s: RUNNING on worker thread %d."), what,
-                              fl_future_get_lane (future) + 1);
+      if (fl_page_is_paused (FL_PAGE (self)))
+        text = g_strdup_printf (_("The buttons act on %s: RUNNING on worker thread %d. The page "
+                                  "is paused: when the job returns, its end waits for Step or "
+                                  "Resume."), what, fl_future_get_lane (future) + 1);
+      else
+        text = g_strdup_printf (_("The buttons act on %s: RUNNING on worker thread %d."), what,
+                                fl_future_get_lane (future) + 1);
       break;
     case FL_FUTURE_FINISHED:
       {
@@ -263,6 +289,8 @@ state_notify_cb (FlFuture      *future,
 {
   FlFutureState state;
 
+  if (self->python_shown)
+    return;                    /* the top shows the Python run's futures */
   if (fl_page_get_cursor (FL_PAGE (self)) >= 0)
     {
       show_instant (self);     /* the span may have grown past the instant shown */
@@ -273,6 +301,179 @@ state_notify_cb (FlFuture      *future,
   update_current_label (self);
 }
 
+/* ------------------------------------------------------------ the Python run */
+
+/* What the top of the page shows while the Python run is the one on the timeline. The
+ * decision, for a class: the diagram follows the Python program's LATEST future (the one
+ * it submitted last, or, with the time cursor set, the last one submitted by that
+ * instant), played from its spans exactly as the page plays its own futures. That is the
+ * page's own rule ("the buttons act on the future submitted last") told about the other
+ * program, so the diagram walks through anatomy.py's sections as the output scrolls by,
+ * and the text says plainly that it is the Python program's future, not one of the
+ * page's. Top and bottom always show the same program: any button of the page (Submit,
+ * cancel(), result()…) brings the page's own futures back to both, so what a button does
+ * is never hidden behind the Python run. */
+
+static FlSpans *
+python_spans (FlAnatomyPage *self)
+{
+  FlRun *run = fl_page_get_python_run (FL_PAGE (self));
+
+  return run != NULL ? fl_run_get_spans (run) : NULL;
+}
+
+/* The Python future submitted last by @t (-1: by now). */
+static const FlSpan *
+python_latest (FlSpans *spans,
+               gint64   t)
+{
+  const FlSpan *latest = NULL;
+  guint n = fl_spans_get_n_spans (spans);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const FlSpan *span = fl_spans_get (spans, i);
+
+      if (span->kind != FL_SPAN_FUTURE || (t >= 0 && span->queued > t))
+        continue;
+      if (latest == NULL || span->queued > latest->queued
+          || (span->queued == latest->queued && span->id > latest->id))
+        latest = span;
+    }
+  return latest;
+}
+
+static const char *
+state_name (FlFutureState state)
+{
+  switch (state)
+    {
+    case FL_FUTURE_PENDING:
+      /* TRANSLATORS: a future's state, as Python and the diagram name it */
+      return _("PENDING");
+    case FL_FUTURE_RUNNING:
+      return _("RUNNING");
+    case FL_FUTURE_FINISHED:
+      return _("FINISHED");
+    case FL_FUTURE_FAILED:
+      return _("FAILED");
+    case FL_FUTURE_CANCELLED:
+    default:
+      return _("CANCELLED");
+    }
+}
+
+static void
+show_python (FlAnatomyPage *self)
+{
+  FlSpans *spans = python_spans (self);
+  gint64 t = fl_page_get_cursor (FL_PAGE (self));
+  const char *script = fl_page_python_script_for (fl_page_get_source_file (FL_PAGE (self)));
+  const FlSpan *span;
+  g_autofree char *what = NULL;
+  g_autofree char *text = NULL;
+  gint64 at;
+
+  if (spans == NULL)
+    return;
+  fl_spans_update (spans);
+  span = python_latest (spans, t);
+  if (span == NULL)
+    {
+      self->python_future = 0;
+      fl_state_diagram_reset (self->diagram);
+      /* TRANSLATORS: the Anatomy page while its Python program runs; %s is the program
+       * ("anatomy.py") */
+      text = g_strdup_printf (_("The timeline shows the Python program %s, which has not "
+                                "submitted a future yet. The diagram will follow the future "
+                                "it submitted last; Submit shows this page’s own futures "
+                                "again."), script != NULL ? script : "");
+      if (t >= 0)
+        {
+          g_autofree char *then = fl_page_at_cursor (FL_PAGE (self), text);
+
+          gtk_label_set_text (self->current_label, then);
+        }
+      else
+        gtk_label_set_text (self->current_label, text);
+      return;
+    }
+
+  at = t >= 0 ? t : G_MAXINT64;
+  /* A new future, or an instant: played from submit() again. */
+  if (t >= 0 || span->id != self->python_future)
+    fl_state_diagram_reset (self->diagram);
+  self->python_future = span->id;
+  fl_state_diagram_move_to (self->diagram, fl_span_state_at (span, at),
+                            span->started >= 0 && span->started <= at);
+
+  /* TRANSLATORS: a future of the page's Python program, on the Anatomy page; the number,
+   * then its label as Python's tracer recorded it */
+  what = g_strdup_printf (_("The Python program’s future #%" PRIu64 " (%s)"), span->id,
+                          span->label != NULL ? span->label : "?");
+  if (t >= 0)
+    text = describe_at_cursor (self, span, what);
+  else if (span->finished >= 0 && span->state == FL_FUTURE_FAILED && span->error != NULL)
+    /* TRANSLATORS: the Anatomy page while the timeline shows its Python program; the first
+     * %s is the future ("The Python program’s future #7 (work)"), then its state, then
+     * the exception it raised */
+    text = g_strdup_printf (_("%s, the last one it submitted, is %s — %s. The buttons still "
+                              "act on this page’s own futures; Submit shows them again."),
+                            what, state_name (span->state), span->error);
+  else
+    /* TRANSLATORS: the Anatomy page while the timeline shows its Python program; the first
+     * %s is the future ("The Python program’s future #7 (work)"), the second its state
+     * ("RUNNING") */
+    text = g_strdup_printf (_("%s, the last one it submitted, is %s. The buttons still act "
+                              "on this page’s own futures; Submit shows them again."),
+                            what, state_name (fl_span_state_at (span, at)));
+  gtk_label_set_text (self->current_label, text);
+}
+
+/* Shows the Python run on the top if the timeline shows it; returns whether it is still
+ * growing there (then a tick keeps the top up to date between its lines of output). */
+static gboolean
+refresh_python (FlAnatomyPage *self)
+{
+  FlSpans *spans = python_spans (self);
+  gboolean shown = spans != NULL && fl_timeline_get_spans (self->timeline) == spans;
+
+  if (shown && !self->python_shown)
+    self->python_future = 0;
+  self->python_shown = shown;
+  if (!shown)
+    return FALSE;
+  show_python (self);
+  return !fl_run_is_complete (fl_page_get_python_run (FL_PAGE (self)));
+}
+
+static gboolean
+python_tick_cb (gpointer user_data)
+{
+  FlAnatomyPage *self = user_data;
+
+  if (refresh_python (self))
+    return G_SOURCE_CONTINUE;
+  self->python_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* FlPage::python-changed: the Python run started, printed or ended. */
+static void
+python_changed_cb (FlAnatomyPage *self,
+                   gpointer       user_data)
+{
+  if (refresh_python (self))
+    {
+      if (self->python_tick_id == 0)
+        self->python_tick_id = g_timeout_add (100, python_tick_cb, self);
+    }
+  else
+    g_clear_handle_id (&self->python_tick_id, g_source_remove);
+}
+
+/* ------------------------------------------------------------ the page's futures */
+
 /* The time cursor moved: the diagram shows the current future's state at that instant,
  * played from submit() as the future lived it; cleared, its state now. */
 static void
@@ -280,6 +481,11 @@ cursor_cb (FlAnatomyPage *self,
            GParamSpec    *pspec,
            gpointer       user_data)
 {
+  if (self->python_shown)
+    {
+      show_python (self);
+      return;
+    }
   if (self->current == NULL)
     return;
   if (fl_page_get_cursor (FL_PAGE (self)) >= 0)
@@ -306,16 +512,135 @@ follow (FlAnatomyPage *self,
   state_notify_cb (future, NULL, self);
 }
 
-/* The timeline and the list show either the page's pool or the deadlock demo's. */
+/* The timeline and the list show either the page's pool or the deadlock demo's; the top
+ * then shows the page's own current future again, if it showed the Python run's. */
 static void
 show_view (FlAnatomyPage *self,
            FlTrace       *trace,
            GListStore    *futures)
 {
-  if (fl_timeline_get_trace (self->timeline) == trace)
+  g_set_object (&self->own_trace, trace);
+  self->own_futures = futures;
+  if (fl_timeline_get_trace (self->timeline) != trace)
+    {
+      fl_timeline_set_trace (self->timeline, trace);
+      fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
+    }
+  if (!self->python_shown)
     return;
-  fl_timeline_set_trace (self->timeline, trace);
-  fl_futures_list_set_spans (self->futures_list, fl_timeline_get_spans (self->timeline));
+  self->python_shown = FALSE;
+  self->python_future = 0;
+  if (self->python_tick_id != 0)
+    g_clear_handle_id (&self->python_tick_id, g_source_remove);
+  fl_state_diagram_reset (self->diagram);
+  if (self->current != NULL)
+    cursor_cb (self, NULL, NULL);
+  else
+    update_current_label (self);
+}
+
+/* ------------------------------------------------------------ the gate */
+
+static gboolean
+has_live (GListModel *futures)
+{
+  guint n = g_list_model_get_n_items (futures);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlFuture) future = g_list_model_get_item (futures, i);
+
+      if (!fl_future_is_done (future))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Pause and Step act on the page's gate while any future of the gated pools is not done;
+ * once all are, the page lets go of it (which opens it: nothing stays held). */
+static void
+update_gate (FlAnatomyPage *self)
+{
+  gboolean live = has_live (G_LIST_MODEL (self->futures))
+                  || has_live (G_LIST_MODEL (self->deadlock_futures));
+
+  fl_page_set_gate (FL_PAGE (self), live ? self->gate : NULL);
+}
+
+static void
+page_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static gpointer
+page_ref_new (FlAnatomyPage *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+/* The gate paused or resumed (on the main loop: Space, the header, or the page letting go
+ * of it once all is done): said in the log, and in the text above the diagram. */
+static void
+gate_paused_cb (FlGate        *gate,
+                GParamSpec    *pspec,
+                FlAnatomyPage *self)
+{
+  if (fl_gate_is_paused (gate))
+    log_line (self, BADGE_MAIN, _("Pause"),
+              _("Paused: no job of the page’s pools starts, and no job’s end is delivered. A "
+                "running job goes on to its end and waits there; PENDING ones stay PENDING, "
+                "so cancel() still succeeds on them."));
+  else
+    log_line (self, BADGE_MAIN, _("Resume"), _("Resumed: the held starts and ends go on."));
+  if (!self->python_shown && fl_page_get_cursor (FL_PAGE (self)) < 0)
+    update_current_label (self);
+}
+
+/* A step let one transition through (reported on the main loop). */
+static void
+gate_passed_cb (FlGate           *gate,
+                FlGateTransition  transition,
+                guint64           id,
+                const char       *label,
+                FlAnatomyPage    *self)
+{
+  g_autofree char *text = NULL;
+
+  if (transition == FL_GATE_START)
+    /* TRANSLATORS: the log after Step (→); the number and label of a future */
+    text = g_strdup_printf (_("Step: future #%" PRIu64 " (%s) left PENDING and started; "
+                              "nothing else moved."), id, label != NULL ? label : "");
+  else
+    /* TRANSLATORS: the log after Step (→); the number and label of a future */
+    text = g_strdup_printf (_("Step: the end of future #%" PRIu64 " (%s) was delivered; "
+                              "nothing else moved."), id, label != NULL ? label : "");
+  log_line (self, BADGE_MAIN, _("Step"), text);
+  if (!self->python_shown && fl_page_get_cursor (FL_PAGE (self)) < 0)
+    update_current_label (self);
+}
+
+/* On the main loop: a future of a gated pool is done. */
+static void
+gated_done_cb (FlFuture *future,
+               gpointer  user_data)
+{
+  g_autoptr(FlAnatomyPage) self = g_weak_ref_get (user_data);
+
+  if (self != NULL)
+    update_gate (self);
+}
+
+/* Before a submit to a gated pool: from now on Pause and Step act on it. */
+static void
+watch_gated (FlAnatomyPage *self,
+             FlFuture      *future)
+{
+  fl_future_add_done_callback (future, gated_done_cb, page_ref_new (self), page_ref_free);
 }
 
 static void
@@ -324,6 +649,8 @@ ensure_pool (FlAnatomyPage *self)
   if (self->pool != NULL)
     return;
   self->pool = fl_thread_executor_new (1);
+  /* Before any submit: each future keeps the gate of its executor. */
+  fl_executor_set_gate (self->pool, self->gate);
   fl_executor_set_trace (self->pool, self->trace);
 }
 
@@ -378,6 +705,8 @@ do_submit (FlAnatomyPage  *self,
     }
   ensure_pool (self);
   show_view (self, self->trace, self->futures);
+  /* Live work from now on: Pause and Step act on the page's gate. */
+  fl_page_set_gate (FL_PAGE (self), self->gate);
   if (failing)
     {
       FailingJob *job = g_new0 (FailingJob, 1);
@@ -392,13 +721,23 @@ do_submit (FlAnatomyPage  *self,
       future = fl_executor_submit (self->pool, "sleep", g_variant_new ("(u)", ms), label, error);
     }
   if (future == NULL)
-    return FALSE;
+    {
+      update_gate (self);
+      return FALSE;
+    }
 
   g_list_store_append (self->futures, future);
+  watch_gated (self, future);
   follow (self, future);
   what = describe_future (future);
-  text = g_strdup_printf (_("submit() returned %s. It starts PENDING; the pool’s one worker "
-                            "picks it up when it is free."), what);
+  if (fl_page_is_paused (FL_PAGE (self)))
+    text = g_strdup_printf (_("submit() returned %s. The page is paused, so no job starts: "
+                              "it stays PENDING, and cancel() can still take it back. Step "
+                              "(→) lets one start or one end through, Resume (Space) the "
+                              "rest."), what);
+  else
+    text = g_strdup_printf (_("submit() returned %s. It starts PENDING; the pool’s one worker "
+                              "picks it up when it is free."), what);
   log_line (self, BADGE_CALL, _("submit"), text);
   return TRUE;
 }
@@ -772,13 +1111,6 @@ deadlock_inner_done_cb (FlFuture *inner,
 }
 
 static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-static void
 deadlock_outer_done_cb (FlFuture *outer,
                         gpointer  user_data)
 {
@@ -810,14 +1142,15 @@ deadlock_outer_done_cb (FlFuture *outer,
 
   if (inner != NULL)
     {
-      GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-      g_weak_ref_init (ref, self);
       g_list_store_append (self->deadlock_futures, inner);
-      fl_future_add_done_callback (inner, deadlock_inner_done_cb, ref, weak_ref_free);
+      fl_future_add_done_callback (inner, deadlock_inner_done_cb, page_ref_new (self),
+                                   page_ref_free);
+      watch_gated (self, inner);
     }
   else
     self->deadlock_done = TRUE;
+  /* The outer future is done; the inner one, if any, was just added. */
+  update_gate (self);
 }
 
 static gboolean
@@ -837,6 +1170,7 @@ do_deadlock (FlAnatomyPage  *self,
     }
   g_clear_object (&self->deadlock_pool);
   self->deadlock_pool = fl_thread_executor_new (1);
+  fl_executor_set_gate (self->deadlock_pool, self->gate);
   g_clear_object (&self->deadlock_trace);
   self->deadlock_trace = fl_trace_new ("deadlock");
   fl_executor_set_trace (self->deadlock_pool, self->deadlock_trace);
@@ -853,11 +1187,13 @@ do_deadlock (FlAnatomyPage  *self,
   reply->deadlock = deadlock;
   g_weak_ref_init (&reply->page, self);
 
+  fl_page_set_gate (FL_PAGE (self), self->gate);
   outer = fl_executor_submit_func (self->deadlock_pool, deadlock_outer, deadlock, deadlock_free,
                                    "outer: submit inner, wait for it", error);
   if (outer == NULL)
     {
       deadlock_reply_free (reply);
+      update_gate (self);
       return FALSE;
     }
   fl_future_add_done_callback (outer, deadlock_outer_done_cb, reply, deadlock_reply_free);
@@ -889,6 +1225,9 @@ fl_anatomy_page_start_run (FlPage      *page,
   if (g_str_equal (mode, "deadlock"))
     return do_deadlock (self, error);
 
+  /* The buttons act on the page's own future: show it, where they say what they did. */
+  if (self->python_shown && self->own_trace != NULL)
+    show_view (self, self->own_trace, self->own_futures);
   if (!need_current (self, error))
     return FALSE;
   if (g_str_equal (mode, "cancel"))
@@ -951,6 +1290,7 @@ clear_action (GtkWidget  *widget,
   g_clear_object (&self->trace);
   self->trace = fl_trace_new ("anatomy");
   show_view (self, self->trace, self->futures);
+  update_gate (self);
   while ((row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->log_list, 0))) != NULL)
     gtk_list_box_remove (self->log_list, row);
   self->n_log = 0;
@@ -970,6 +1310,13 @@ fl_anatomy_page_dispose (GObject *object)
   if (self->current != NULL)
     g_clear_signal_handler (&self->notify_id, self->current);
   g_clear_object (&self->current);
+  g_clear_handle_id (&self->python_tick_id, g_source_remove);
+  /* Let go of the gate first: that opens it, so no worker stays held in it. */
+  if (self->gate != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->gate, self);
+      fl_page_set_gate (FL_PAGE (self), NULL);
+    }
   /* No waiting here: a helper blocked in result() ends by its own timeout, holding only
    * its own references. */
   if (self->pool != NULL)
@@ -981,6 +1328,8 @@ fl_anatomy_page_dispose (GObject *object)
   g_clear_object (&self->pool);
   g_clear_object (&self->helpers);
   g_clear_object (&self->deadlock_pool);
+  g_clear_object (&self->gate);
+  g_clear_object (&self->own_trace);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_ANATOMY_PAGE);
 
   G_OBJECT_CLASS (fl_anatomy_page_parent_class)->dispose (object);
@@ -1070,6 +1419,10 @@ fl_anatomy_page_init (FlAnatomyPage *self)
   g_signal_connect (self, "notify::cursor", G_CALLBACK (cursor_cb), NULL);
 
   self->last_cancel = -1;
+  self->gate = fl_gate_new ();
+  g_signal_connect_object (self->gate, "notify::paused", G_CALLBACK (gate_paused_cb), self, 0);
+  g_signal_connect_object (self->gate, "passed", G_CALLBACK (gate_passed_cb), self, 0);
+  g_signal_connect (self, "python-changed", G_CALLBACK (python_changed_cb), NULL);
   self->futures = g_list_store_new (FL_TYPE_FUTURE);
   self->deadlock_futures = g_list_store_new (FL_TYPE_FUTURE);
   self->trace = fl_trace_new ("anatomy");
