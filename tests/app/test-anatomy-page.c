@@ -321,6 +321,8 @@ test_python_run_fills_the_top (void)
 {
   g_autoptr(GError) error = NULL;
   FlRun *python;
+  FlSpans *spans;
+  const FlSpan *first = NULL;
   FlStateDiagram *diagram = fl_anatomy_page_get_diagram (page);
 
   if (!have_python ())
@@ -343,6 +345,19 @@ test_python_run_fills_the_top (void)
   g_assert_true (fl_state_diagram_has_state (diagram));
   /* anatomy.py ends with its deadlock demo, whose inner future runs once the outer one
    * gave up: the last future it submitted finished */
+  g_assert_true (FL_FUTURE_STATE_IS_TERMINAL (fl_state_diagram_get_state (diagram)));
+
+  /* The time cursor at the first Python future's submit: that future, PENDING then */
+  spans = fl_run_get_spans (python);
+  for (guint i = 0; i < fl_spans_get_n_spans (spans) && first == NULL; i++)
+    if (fl_spans_get (spans, i)->kind == FL_SPAN_FUTURE)
+      first = fl_spans_get (spans, i);
+  g_assert_nonnull (first);
+  fl_page_set_cursor (FL_PAGE (page), first->queued);
+  g_assert_nonnull (strstr (current_text (), "Python program"));
+  g_assert_true (fl_state_diagram_has_state (diagram));
+  g_assert_cmpint (fl_state_diagram_get_state (diagram), ==, FL_FUTURE_PENDING);
+  fl_page_set_cursor (FL_PAGE (page), -1);
   g_assert_true (FL_FUTURE_STATE_IS_TERMINAL (fl_state_diagram_get_state (diagram)));
 
   /* A submit of the page's own: the page's future again */
