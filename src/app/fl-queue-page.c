@@ -90,6 +90,8 @@ struct _FlQueuePage
   gboolean        have_final;
   char           *verdict;
   gboolean        showing_python;   /* the counters are the Python program's */
+  FlGate         *gate;             /* the running pipeline's, or NULL */
+  char           *run_status;       /* the status line of the run, shown again on resume */
   guint           python_capacity;
 };
 
@@ -165,7 +167,7 @@ static double
 side_width (GtkWidget *widget)
 {
   const char *texts[] = { _("blocked: no room"), _("put() →"), _("blocked: nothing to take"),
-                          _("→ get()") };
+                          _("→ get()"), _("paused before put()"), _("paused before get()") };
   PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
   int widest = 0;
 
@@ -199,6 +201,7 @@ draw_fill (GtkDrawingArea *area,
   double side = side_width (GTK_WIDGET (area)), tube_x = side, tube_w = width - 2 * side;
   double tube_y = 8, tube_h = 54;
   double hist_y = tube_y + tube_h + 22, hist_h = height - hist_y - 4;
+  gboolean paused = c_run && self->gate != NULL && fl_gate_is_paused (self->gate);
   gboolean full = c_run && length >= capacity;
   gboolean empty = c_run && length == 0 && is_running (self);
   guint32 fill_color = full ? 0xD55E00 : 0x009E73;
@@ -247,12 +250,14 @@ draw_fill (GtkDrawingArea *area,
   gdk_cairo_set_source_rgba (cr, &fg);
   text = g_markup_printf_escaped ("<span size='large' weight='bold'>%s</span>\n%s",
                                   _("producers"),
-                                  full ? _("blocked: no room") : _("put() →"));
+                                  paused ? _("paused before put()")
+                                  : full ? _("blocked: no room") : _("put() →"));
   draw_text (widget, cr, text, side - 14, tube_y + tube_h / 2, 1.0);
   g_clear_pointer (&text, g_free);
   text = g_markup_printf_escaped ("<span size='large' weight='bold'>%s</span>\n%s",
                                   _("consumers"),
-                                  empty ? _("blocked: nothing to take") : _("→ get()"));
+                                  paused ? _("paused before get()")
+                                  : empty ? _("blocked: nothing to take") : _("→ get()"));
   draw_text (widget, cr, text, width - side + 14, tube_y + tube_h / 2, 0.0);
   g_clear_pointer (&text, g_free);
   if (full)
@@ -416,6 +421,52 @@ add_history_row (FlQueuePage *self)
   gtk_list_box_prepend (self->history, GTK_WIDGET (row));
 }
 
+/* ------------------------------------------------------------------ pause and step */
+
+/* The header shows the step too, but in a few words; the page says it in full. */
+static void
+gate_paused_cb (FlGate      *gate,
+                GParamSpec  *pspec,
+                FlQueuePage *self)
+{
+  if (gate != self->gate)
+    return;
+  gtk_widget_queue_draw (GTK_WIDGET (self->fill_area));
+  if (self->showing_python || self->stopped)
+    return;
+  if (fl_gate_is_paused (gate))
+    gtk_label_set_text (self->status_label,
+                        _("Paused: no item moves. Step (→) moves exactly one: one put() by a "
+                          "producer or one get() by a consumer. Space resumes."));
+  else if (self->run_status != NULL)
+    gtk_label_set_text (self->status_label, self->run_status);
+}
+
+static void
+gate_passed_cb (FlGate           *gate,
+                FlGateTransition  transition,
+                guint64           id,
+                const char       *label,
+                FlQueuePage      *self)
+{
+  g_autofree char *status = NULL;
+
+  if (gate != self->gate || self->showing_python || self->stopped || label == NULL
+      || !fl_gate_is_paused (gate))
+    return;
+  /* Translators: %s is what the step did, e.g. "put of item 17 by producer 1" */
+  status = g_strdup_printf (_("Paused. Last step: %s. Step (→) for the next one, Space "
+                              "resumes."), label);
+  gtk_label_set_text (self->status_label, status);
+  /* The counters at once, not at the next tick: the step's item is there. */
+  if (self->stats_id != 0)
+    {
+      fl_pipeline_get_stats (self->pipeline, &self->stats);
+      show_stats (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self->fill_area));
+    }
+}
+
 /* ------------------------------------------------------------------ the Python run */
 
 /* What producer_consumer.py prints when it ends (see report() there). */
@@ -506,9 +557,8 @@ show_python (FlQueuePage *self)
   self->python_capacity = report.capacity;
   produced = report.have_counts ? g_strdup_printf ("%" PRIu64, report.produced) : g_strdup ("—");
   consumed = report.have_counts ? g_strdup_printf ("%" PRIu64, report.consumed) : g_strdup ("—");
-  queue = report.have_queue ? g_strdup_printf (_("%u at most (capacity %u)"), report.longest,
-                                               report.capacity)
-                            : g_strdup ("—");
+  /* Short: the card's big text sets the page's width. The capacity is on the tube. */
+  queue = report.have_queue ? g_strdup_printf (_("%u at most"), report.longest) : g_strdup ("—");
   rate = report.have_time ? g_strdup_printf (_("%.0f items/s"), report.rate) : g_strdup ("—");
   put = python_blocked (report.have_put && report.have_time, report.put_blocked_s,
                         report.elapsed_s, report.producers, &put_share);
@@ -583,6 +633,7 @@ pipeline_finished_cb (FlPipeline  *pipeline,
     return;
   /* Nothing is left to pause: the header's Pause and Step go quiet. */
   fl_page_set_gate (FL_PAGE (self), NULL);
+  g_clear_object (&self->gate);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   stats_timeout_cb (self);
   self->have_final = TRUE;
@@ -707,6 +758,9 @@ fl_queue_page_start_run (FlPage      *page,
 
   g_set_object (&self->pipeline, pipeline);
   self->showing_python = FALSE;
+  g_set_object (&self->gate, gate);
+  g_signal_connect_object (gate, "notify::paused", G_CALLBACK (gate_paused_cb), self, 0);
+  g_signal_connect_object (gate, "passed", G_CALLBACK (gate_passed_cb), self, 0);
   fl_page_set_gate (FL_PAGE (self), gate);
   fl_question_queue_watch (fl_prediction_find (GTK_WIDGET (self)), pipeline);
   g_free (self->preset_title);
@@ -736,6 +790,8 @@ fl_queue_page_start_run (FlPage      *page,
                               "consumers take them."), preset_title (mode), producers, items,
                             capacity, consumers);
   gtk_label_set_text (self->status_label, status);
+  g_free (self->run_status);
+  self->run_status = g_steal_pointer (&status);
 
   g_clear_handle_id (&self->stats_id, g_source_remove);
   self->stats_id = g_timeout_add (STATS_INTERVAL_MS, stats_timeout_cb, self);
@@ -774,6 +830,7 @@ fl_queue_page_dispose (GObject *object)
   if (is_running (self))
     fl_pipeline_stop (self->pipeline);
   fl_page_set_gate (FL_PAGE (self), NULL);
+  g_clear_object (&self->gate);
   g_clear_object (&self->pipeline);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_QUEUE_PAGE);
 
@@ -789,6 +846,7 @@ fl_queue_page_finalize (GObject *object)
   g_clear_object (&self->trace);
   g_free (self->preset_title);
   g_free (self->verdict);
+  g_free (self->run_status);
 
   G_OBJECT_CLASS (fl_queue_page_parent_class)->finalize (object);
 }
