@@ -404,8 +404,11 @@ producer_func (gpointer       data,
   gulong handler = 0;
 
   g_atomic_int_set (&self->producer_ran[worker->index], 1);
-  /* A cancel of the job also wakes a put() blocked on a full queue. */
-  if (cancellable != NULL)
+  /* Without a gate, the job's cancellable is the put()'s (no op to connect per item); with
+   * one, the op, and a cancel of the job cancels the op too. */
+  GCancellable *op = self->gate != NULL ? worker->op : cancellable;
+
+  if (cancellable != NULL && self->gate != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_op), worker->op, NULL);
   for (guint64 i = 0; i < count; )
     {
@@ -426,7 +429,7 @@ producer_func (gpointer       data,
       if (!fl_gate_wait (self->gate, FL_GATE_START, first + i + 1, label, try_put, &try,
                          &tried, cancellable))
         break;
-      if (!tried && !fl_queue_put (self->queue, try.item, FL_TIMEOUT_INFINITE, worker->op, NULL))
+      if (!tried && !fl_queue_put (self->queue, try.item, FL_TIMEOUT_INFINITE, op, NULL))
         {
           if (g_cancellable_is_cancelled (cancellable))
             break;
@@ -439,7 +442,7 @@ producer_func (gpointer       data,
       paced = FALSE;
       __atomic_fetch_add (&self->produced, 1, __ATOMIC_RELAXED);
     }
-  if (cancellable != NULL)
+  if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
 
   producer_out (self);
@@ -477,7 +480,8 @@ consumer_func (gpointer       data,
                     self->stopping);
       if (tried)
         item = try.item;
-      else if ((item = fl_queue_get (self->queue, FL_TIMEOUT_INFINITE, worker->op, NULL)) == NULL)
+      else if ((item = fl_queue_get (self->queue, FL_TIMEOUT_INFINITE,
+                                     self->gate != NULL ? worker->op : NULL, NULL)) == NULL)
         {
           /* A pause woke us: back to the gate. */
           g_cancellable_reset (worker->op);
