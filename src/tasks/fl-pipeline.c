@@ -25,6 +25,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h> /* PRIu64 in messages: xgettext reads it, not G_GUINT64_FORMAT */
 #include <math.h>
 #include <glib/gi18n.h>
 
@@ -293,8 +294,8 @@ try_get (gpointer   data,
     *label = g_strdup_printf (_("get of a poison pill by consumer %u"), try->index + 1);
   else
     /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
-    *label = g_strdup_printf (_("get of item %" G_GSIZE_FORMAT " by consumer %u"),
-                              GPOINTER_TO_SIZE (try->item), try->index + 1);
+    *label = g_strdup_printf (_("get of item %" PRIu64 " by consumer %u"),
+                              (guint64) GPOINTER_TO_SIZE (try->item), try->index + 1);
   return TRUE;
 }
 
@@ -424,7 +425,7 @@ producer_func (gpointer       data,
       paced = TRUE;
       if (self->gate != NULL)
         /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
-        label = g_strdup_printf (_("put of item %" G_GUINT64_FORMAT " by producer %u"),
+        label = g_strdup_printf (_("put of item %" PRIu64 " by producer %u"),
                                  first + i + 1, worker->index + 1);
       if (!fl_gate_wait (self->gate, FL_GATE_START, first + i + 1, label, try_put, &try,
                          &tried, cancellable))
