@@ -549,8 +549,13 @@ gate_passed_cb (FlGate           *gate,
   if (!fl_gate_is_paused (gate))
     return;
   /* TRANSLATORS: the status after a step; %s is the future's label */
-  what = g_strdup_printf (transition == FL_GATE_START ? _("Paused · started %s")
-                                                      : _("Paused · finished %s"), name);
+  if (transition == FL_GATE_OPERATION)
+    /* TRANSLATORS: the status after a step that moved one piece of work (an item put into
+     * a queue); %s says what ("put of item 17 by producer 1") */
+    what = g_strdup_printf (_("Paused · %s"), name);
+  else
+    what = g_strdup_printf (transition == FL_GATE_START ? _("Paused · started %s")
+                                                        : _("Paused · finished %s"), name);
   set_gate_status (self, what);
 }
 

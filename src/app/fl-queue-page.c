@@ -13,7 +13,7 @@
  *
  * Pause and Step: each run gets a gate of its own (fl_page_set_gate()), set on the
  * pipeline: paused, no item moves; a step moves exactly one (a put or a get), and the
- * header says which ("Paused · started put of item 17 by producer 1"). Stop still ends a
+ * header says which ("Paused · put of item 17 by producer 1"). Stop still ends a
  * paused run. The gate goes when the run ends.
  *
  * The Python run (Source tab, "Run in Python"): its timeline and list show the program's

@@ -12,11 +12,14 @@ G_BEGIN_DECLS
  * FlGateTransition:
  * @FL_GATE_START: a job leaves PENDING for RUNNING
  * @FL_GATE_FINISH: a job's end (its result, error or cancellation) is recorded and delivered
+ * @FL_GATE_OPERATION: one step of work that is not a job's start or end (a waiter of
+ *   fl_gate_wait(), such as one item put into a queue); its label says what it was
  */
 typedef enum
 {
   FL_GATE_START,
   FL_GATE_FINISH,
+  FL_GATE_OPERATION,
 } FlGateTransition;
 
 #define FL_TYPE_GATE (fl_gate_get_type ())

@@ -290,10 +290,10 @@ try_get (gpointer   data,
     return FALSE;
   g_free (*label);
   if (try->item == FL_QUEUE_PILL)
-    /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+    /* Translators: after a step on the Producer/consumer page: "Paused · %s" */
     *label = g_strdup_printf (_("get of a poison pill by consumer %u"), try->index + 1);
   else
-    /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+    /* Translators: after a step on the Producer/consumer page: "Paused · %s" */
     *label = g_strdup_printf (_("get of item %" PRIu64 " by consumer %u"),
                               (guint64) GPOINTER_TO_SIZE (try->item), try->index + 1);
   return TRUE;
@@ -424,10 +424,10 @@ producer_func (gpointer       data,
         pace (self, &self->produce_interval_us, rand, cancellable);
       paced = TRUE;
       if (self->gate != NULL)
-        /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+        /* Translators: after a step on the Producer/consumer page: "Paused · %s" */
         label = g_strdup_printf (_("put of item %" PRIu64 " by producer %u"),
                                  first + i + 1, worker->index + 1);
-      if (!fl_gate_wait (self->gate, FL_GATE_START, first + i + 1, label, try_put, &try,
+      if (!fl_gate_wait (self->gate, FL_GATE_OPERATION, first + i + 1, label, try_put, &try,
                          &tried, cancellable))
         break;
       if (!tried && !fl_queue_put (self->queue, try.item, FL_TIMEOUT_INFINITE, op, NULL))
@@ -474,10 +474,10 @@ consumer_func (gpointer       data,
       guint8 bit, old;
 
       if (self->gate != NULL)
-        /* Translators: after a step on the Producer/consumer page: "Paused · started %s" */
+        /* Translators: after a step on the Producer/consumer page: "Paused · %s" */
         label = g_strdup_printf (_("get by consumer %u"), worker->index + 1);
       /* Once stopping, past the gate: the consumers drain. */
-      fl_gate_wait (self->gate, FL_GATE_START, worker->index + 1, label, try_get, &try, &tried,
+      fl_gate_wait (self->gate, FL_GATE_OPERATION, worker->index + 1, label, try_get, &try, &tried,
                     self->stopping);
       if (tried)
         item = try.item;
