@@ -51,6 +51,8 @@ struct _FlMapPage
   Side           *map;
   Side           *as_completed;
   gboolean        mirroring;     /* the page's cursor is being shown on ac_timeline */
+  GtkTextBuffer  *map_buffer;    /* map_text's own buffer (the C run's transcript) */
+  gboolean        python_shown;  /* the panes show the page's Python run, not the C run's */
 };
 
 struct _Side
@@ -89,6 +91,14 @@ struct _Side
 static const char * const modes[] = { "both", "map", "as-completed", NULL };
 
 G_DEFINE_FINAL_TYPE (FlMapPage, fl_map_page, FL_TYPE_PAGE)
+
+/* Whether the side's pane shows it: it is the page's current run, and the page's Python run
+ * is not the one shown. A side that is not shown still keeps its transcript and order. */
+static gboolean
+side_is_shown (Side *side)
+{
+  return side->page != NULL && !side->page->python_shown;
+}
 
 static Side *
 side_ref (Side *side)
@@ -206,7 +216,7 @@ mark_cursor (Side *side)
 static void
 show_transcript (Side *side)
 {
-  if (side->page == NULL)
+  if (!side_is_shown (side))
     return;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (side->text), side->transcript->str,
                             side->transcript->len);
@@ -308,7 +318,7 @@ got_result (Side       *side,
     text = fl_loiter_result_text (side->is_map, index, n, g_variant_get_uint32 (value));
   say (side, g_get_monotonic_time (), text);
   show_transcript (side);
-  if (side->page != NULL)
+  if (side_is_shown (side))
     add_result_chip (side, n, value != NULL ? g_variant_get_uint32 (value) : 0, value != NULL);
 }
 
@@ -324,6 +334,11 @@ side_finish (Side       *side,
   catch_up (side);
   fl_executor_shutdown (side->executor, FALSE, FALSE);
   if (side->page == NULL)
+    return;
+  /* The run has ended: Pause and Step have nothing left to act on. */
+  if (fl_map_page_is_done (side->page))
+    fl_page_set_gate (FL_PAGE (side->page), NULL);
+  if (!side_is_shown (side))
     return;
   show_transcript (side);
   if (error != NULL)
@@ -436,6 +451,7 @@ clear_pane (GtkFlowBox *results)
 static Side *
 side_start (FlMapPage  *self,
             gboolean    is_map,
+            FlGate     *gate,
             GError    **error)
 {
   g_autoptr(GPtrArray) args = make_args (self);
@@ -448,6 +464,8 @@ side_start (FlMapPage  *self,
   side->is_map = is_map;
   side->unit_ms = gtk_spin_button_get_value_as_int (self->unit_spin);
   side->executor = fl_thread_executor_new (workers);
+  /* Pause and Step (the page's gate): below both pools, before any job is submitted */
+  fl_executor_set_gate (side->executor, gate);
   side->trace = fl_trace_new (is_map ? "map" : "as_completed");
   side->cancellable = g_cancellable_new ();
   side->lines = g_array_new (FALSE, FALSE, sizeof (Said));
@@ -537,6 +555,8 @@ update_summary (FlMapPage *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (self->python_shown)
+    return;
   if (self->map != NULL && self->map->finished && self->map->error == NULL)
     g_string_append_printf (text, _("map() gave the results in submission order: %s. "),
                             self->map->order->str);
@@ -559,6 +579,17 @@ reset_pane (FlMapPage *self,
   fl_timeline_set_trace (is_map ? self->map_timeline : self->ac_timeline, NULL);
 }
 
+/* Back from showing the page's Python run to the page's own (C) display: the panes' own
+ * transcripts; the run that starts now fills in the rest. */
+static void
+show_own_display (FlMapPage *self)
+{
+  if (!self->python_shown)
+    return;
+  self->python_shown = FALSE;
+  gtk_text_view_set_buffer (self->map_text, self->map_buffer);
+}
+
 static gboolean
 fl_map_page_start_run (FlPage      *page,
                        const char  *mode,
@@ -569,6 +600,7 @@ fl_map_page_start_run (FlPage      *page,
   gboolean want_ac = !g_str_equal (mode, "map");
   guint jobs = gtk_spin_button_get_value_as_int (self->jobs_spin);
   guint unit = gtk_spin_button_get_value_as_int (self->unit_spin);
+  g_autoptr(FlGate) gate = NULL;
 
   if ((guint64) (jobs - 1) * unit > 60 * 1000)
     {
@@ -580,24 +612,29 @@ fl_map_page_start_run (FlPage      *page,
 
   g_clear_pointer (&self->map, side_detach);
   g_clear_pointer (&self->as_completed, side_detach);
+  /* Opens the last run's gate: what it still held goes through and sees it was detached. */
+  fl_page_set_gate (page, NULL);
+  show_own_display (self);
   gtk_label_set_text (self->summary_label, _("Running…"));
 
+  /* One gate below both pools: Pause holds both consumers' jobs, Step lets one start or
+   * one end through, whichever side it is on. */
+  gate = fl_gate_new ();
   if (want_map)
     {
-      self->map = side_start (self, TRUE, error);
+      self->map = side_start (self, TRUE, gate, error);
       if (self->map == NULL)
         return FALSE;
     }
   else
     reset_pane (self, TRUE);
   if (want_ac)
-    {
-      self->as_completed = side_start (self, FALSE, error);
-      if (self->as_completed == NULL)
-        return FALSE;
-    }
+    self->as_completed = side_start (self, FALSE, gate, error);
   else
     reset_pane (self, FALSE);
+  fl_page_set_gate (page, gate);
+  if (want_ac && self->as_completed == NULL)
+    return FALSE;
   fl_question_map_watch (fl_prediction_find (GTK_WIDGET (self)),
                          fl_timeline_get_spans (self->map_timeline),
                          fl_timeline_get_spans (self->ac_timeline));
@@ -625,6 +662,104 @@ fl_map_page_cancel_run (FlPage *page)
             fl_future_request_cancel (future);
         }
     }
+  /* Cancelled while paused: the jobs held before their start are cancelled above (a held
+   * start is still PENDING); opening the gate now delivers the ends it held, so both
+   * consumers finish and nothing hangs. */
+  fl_page_set_gate (page, NULL);
+}
+
+/* The page's Python run ------------------------------------------------------------------
+ *
+ * "Run in Python" (the Source tab) runs data/python/map.py with --mode=map (see
+ * fl_map_page_python_args()): executor.map() only, over the same jobs, and FlPage draws its
+ * spans on the page's bound timeline, the executor.map() pane's, with the C run's as a ghost.
+ * While that run is the one shown, the panes say so:
+ *  - the executor.map() pane's status names it and tells how it is going, and its
+ *    transcript IS the program's output (stdout, stderr in red), as printed, live: the
+ *    buffer FlPage fills is shown as it is. It is the whole output, not split: with
+ *    --mode=map the program prints only its "== executor.map() ==" section, and the same
+ *    timestamped lines, in the same words, as the C run's transcript, so a class reads the
+ *    two the same way. The C run's result chips are taken away: they were not this run's.
+ *  - the as_completed() pane shows nothing of an older C run beside it (its times and
+ *    chips would read as the Python run's) and says that the Python run is on the left.
+ * A live C run is cancelled when the Python run takes the panes: it would go on unseen.
+ * A new C run gives the page back its own display (show_own_display()).
+ */
+
+/* "map: results in order 4 3 2 1 0", the program's last line of its map section, as
+ * "4,3,2,1,0" (the C summary's form), or NULL. */
+static char *
+python_map_order (GtkTextBuffer *output)
+{
+  static const char prefix[] = "map: results in order ";
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (output, &start, &end);
+  text = gtk_text_buffer_get_text (output, &start, &end, FALSE);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      {
+        char *order = g_strstrip (g_strdup (lines[i] + strlen (prefix)));
+
+        return g_strdelimit (order, " ", ',');
+      }
+  return NULL;
+}
+
+static void
+python_changed_cb (FlMapPage *self,
+                   gpointer   user_data)
+{
+  FlPage *page = FL_PAGE (self);
+  FlRun *run = fl_page_get_python_run (page);
+  const char *status = fl_page_get_python_status (page);
+  g_autofree char *map_status = NULL;
+  g_autofree char *order = NULL;
+
+  /* Shown: its spans are the ones on the executor.map() pane's timeline. Once a C run has
+   * replaced them, the program's later output and end are not this page's display. */
+  if (run == NULL || fl_timeline_get_spans (self->map_timeline) != fl_run_get_spans (run))
+    return;
+  if (!self->python_shown)
+    {
+      fl_map_page_cancel_run (page);
+      self->python_shown = TRUE;
+      clear_pane (self->map_results);
+      gtk_text_view_set_buffer (self->map_text, fl_page_get_python_output (page));
+      clear_pane (self->ac_results);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->ac_text), "", 0);
+      fl_timeline_set_trace (self->ac_timeline, NULL);
+      gtk_label_set_text (self->ac_status,
+                          _("The Python program runs executor.map() only: its run is shown "
+                            "in the left pane. Run both side by side to see as_completed() "
+                            "here."));
+    }
+  /* TRANSLATORS: the executor.map() pane's status while it shows the run of the page's
+   * Python program; %s is that run's own status ("Running map.py under the tracer…") */
+  map_status = g_strdup_printf (_("Shown here: the run of the Python program map.py, "
+                                  "executor.map() over the same jobs; below, what it "
+                                  "printed. %s"), status != NULL ? status : "");
+  gtk_label_set_text (self->map_status, map_status);
+  order = python_map_order (fl_page_get_python_output (page));
+  if (order != NULL)
+    {
+      g_autofree char *summary = NULL;
+
+      /* TRANSLATORS: %s is the n of each result in the order it came ("4,3,2,1,0") */
+      summary = g_strdup_printf (_("In Python, map() gave the results in submission order "
+                                   "too: %s."), order);
+      gtk_label_set_text (self->summary_label, summary);
+    }
+  else if (!fl_run_is_complete (run))
+    gtk_label_set_text (self->summary_label,
+                        _("The Python program is running executor.map() on the same jobs…"));
+  else
+    gtk_label_set_text (self->summary_label,
+                        _("The run of the Python program is shown in the executor.map() "
+                          "pane."));
 }
 
 static const char * const *
@@ -662,6 +797,8 @@ fl_map_page_dispose (GObject *object)
 
   g_clear_pointer (&self->map, side_detach);
   g_clear_pointer (&self->as_completed, side_detach);
+  fl_page_set_gate (FL_PAGE (self), NULL);
+  g_clear_object (&self->map_buffer);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_MAP_PAGE);
 
   G_OBJECT_CLASS (fl_map_page_parent_class)->dispose (object);
@@ -747,7 +884,7 @@ page_cursor_cb (FlMapPage  *self,
                                     - fl_trace_get_origin (ac_trace)));
   self->mirroring = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
-    if (sides[i] != NULL && sides[i]->page != NULL)
+    if (sides[i] != NULL && side_is_shown (sides[i]))
       mark_cursor (sides[i]);
 }
 
@@ -797,6 +934,8 @@ fl_map_page_init (FlMapPage *self)
     }
   /* The Python version (executor.map() only) is drawn in the executor.map() pane. */
   fl_page_bind_views (FL_PAGE (self), self->map_timeline, NULL);
+  self->map_buffer = g_object_ref (gtk_text_view_get_buffer (self->map_text));
+  g_signal_connect (self, "python-changed", G_CALLBACK (python_changed_cb), NULL);
   g_signal_connect (self, "notify::cursor", G_CALLBACK (page_cursor_cb), NULL);
   g_signal_connect_object (self->ac_timeline, "notify::cursor", G_CALLBACK (ac_cursor_cb),
                            self, 0);
