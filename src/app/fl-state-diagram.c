@@ -285,8 +285,10 @@ draw_edge (FlStateDiagram *self,
     }
   else if (edge == EDGE_START)
     {
+      /* Above the boxes' top edge: where the gap between PENDING and RUNNING is narrower
+       * than the label (a 1024 px window, the bold lit label) it would run over them. */
       lx = (p[0] + p[6]) / 2;
-      ly = p[1] - 18;
+      ly = p[1] - NODE_H / 2 - 10;
     }
   else if (edge == EDGE_RUN_CANCEL)
     {
