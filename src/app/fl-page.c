@@ -605,7 +605,8 @@ watch_gate (FlPage *self)
  *
  * For a page whose work is not one #FlRun (the map page's two pools, Anatomy's pool, the
  * Queue page's pipeline): the gate that Pause, Step and the header act on while that work
- * is live. Set it when the work starts, with the same gate on each of its executors, and
+ * is live. Set it when the work starts, with the same gate below each of its executors (or
+ * where its workers wait, fl_gate_wait(), for work that is not jobs), and
  * set %NULL when it ends: the old gate is opened, so nothing stays held. While no gate is
  * set the page's run's gate (fl_run_get_gate()) is the one.
  */
