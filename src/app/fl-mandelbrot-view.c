@@ -204,7 +204,25 @@ fl_mandelbrot_view_snapshot (GtkWidget   *widget,
     return;
   gtk_snapshot_append_color (snapshot, &faint, &GRAPHENE_RECT_INIT (0, 0, box, box));
   if (self->side == 0)
-    return;
+    {
+      /* No C run yet (a Python run draws no image): say where the image comes from, so an
+       * empty square does not look broken. */
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget,
+        _("The image is drawn here by this page’s own runs: pick a mode above."));
+      int tw, th;
+      GdkRGBA dim = fg;
+
+      dim.alpha = 0.55;
+      pango_layout_set_width (layout, (int) MAX (box - 48, 40) * PANGO_SCALE);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((box - tw) / 2, (box - th) / 2));
+      gtk_snapshot_append_layout (snapshot, layout, &dim);
+      gtk_snapshot_restore (snapshot);
+      g_object_unref (layout);
+      return;
+    }
   scale = box / self->side;
 
   for (guint i = 0; i < self->tiles->len; i++)
