@@ -343,26 +343,6 @@ python_latest (FlSpans *spans,
   return latest;
 }
 
-static const char *
-state_name (FlFutureState state)
-{
-  switch (state)
-    {
-    case FL_FUTURE_PENDING:
-      /* TRANSLATORS: a future's state, as Python and the diagram name it */
-      return _("PENDING");
-    case FL_FUTURE_RUNNING:
-      return _("RUNNING");
-    case FL_FUTURE_FINISHED:
-      return _("FINISHED");
-    case FL_FUTURE_FAILED:
-      return _("FAILED");
-    case FL_FUTURE_CANCELLED:
-    default:
-      return _("CANCELLED");
-    }
-}
-
 static void
 show_python (FlAnatomyPage *self)
 {
@@ -419,14 +399,14 @@ show_python (FlAnatomyPage *self)
      * the exception it raised */
     text = g_strdup_printf (_("%s, the last one it submitted, is %s — %s. The buttons still "
                               "act on this page’s own futures; Submit shows them again."),
-                            what, state_name (span->state), span->error);
+                            what, fl_state_diagram_state_word (span->state), span->error);
   else
     /* TRANSLATORS: the Anatomy page while the timeline shows its Python program; the first
      * %s is the future ("The Python program’s future #7 (work)"), the second its state
      * ("RUNNING") */
     text = g_strdup_printf (_("%s, the last one it submitted, is %s. The buttons still act "
                               "on this page’s own futures; Submit shows them again."),
-                            what, state_name (fl_span_state_at (span, at)));
+                            what, fl_state_diagram_state_word (fl_span_state_at (span, at)));
   gtk_label_set_text (self->current_label, text);
 }
 

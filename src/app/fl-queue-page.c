@@ -344,6 +344,28 @@ update_rate (FlQueuePage *self,
     }
 }
 
+/* The counter cards and the two blocked bars: of the C pipeline, or of the Python run. */
+static void
+show_counters (FlQueuePage *self,
+               const char  *produced,
+               const char  *consumed,
+               const char  *queue,
+               const char  *rate,
+               const char  *put,
+               const char  *get,
+               double       put_share,
+               double       get_share)
+{
+  gtk_label_set_text (self->produced_label, produced);
+  gtk_label_set_text (self->consumed_label, consumed);
+  gtk_label_set_text (self->queue_label, queue);
+  gtk_label_set_text (self->rate_label, rate);
+  gtk_label_set_text (self->put_blocked_label, put);
+  gtk_label_set_text (self->get_blocked_label, get);
+  gtk_level_bar_set_value (self->put_level, put_share);
+  gtk_level_bar_set_value (self->get_level, get_share);
+}
+
 static void
 show_stats (FlQueuePage *self)
 {
@@ -365,14 +387,7 @@ show_stats (FlQueuePage *self)
   put = format_blocked (self->stats.put_blocked_us, self->stats.elapsed_us, producers, &put_share);
   get = format_blocked (self->stats.get_blocked_us, self->stats.elapsed_us, consumers, &get_share);
 
-  gtk_label_set_text (self->produced_label, produced);
-  gtk_label_set_text (self->consumed_label, consumed);
-  gtk_label_set_text (self->queue_label, queue);
-  gtk_label_set_text (self->rate_label, rate);
-  gtk_label_set_text (self->put_blocked_label, put);
-  gtk_label_set_text (self->get_blocked_label, get);
-  gtk_level_bar_set_value (self->put_level, put_share);
-  gtk_level_bar_set_value (self->get_level, get_share);
+  show_counters (self, produced, consumed, queue, rate, put, get, put_share, get_share);
 }
 
 static gboolean
@@ -565,14 +580,7 @@ show_python (FlQueuePage *self)
   get = python_blocked (report.have_get && report.have_time, report.get_blocked_s,
                         report.elapsed_s, report.consumers, &get_share);
 
-  gtk_label_set_text (self->produced_label, produced);
-  gtk_label_set_text (self->consumed_label, consumed);
-  gtk_label_set_text (self->queue_label, queue);
-  gtk_label_set_text (self->rate_label, rate);
-  gtk_label_set_text (self->put_blocked_label, put);
-  gtk_label_set_text (self->get_blocked_label, get);
-  gtk_level_bar_set_value (self->put_level, put_share);
-  gtk_level_bar_set_value (self->get_level, get_share);
+  show_counters (self, produced, consumed, queue, rate, put, get, put_share, get_share);
 
   if (report.have_counts)
     gtk_label_set_text (self->status_label,

@@ -83,12 +83,18 @@ edge_label (Edge edge)
     }
 }
 
-static const char *
-state_word (FlFutureState state)
+/**
+ * fl_state_diagram_state_word:
+ *
+ * Returns: the state as Python and the diagram name it ("PENDING"), translated
+ */
+const char *
+fl_state_diagram_state_word (FlFutureState state)
 {
   switch (state)
     {
     case FL_FUTURE_PENDING:
+      /* TRANSLATORS: a future's state, as Python and the diagram name it */
       return _("PENDING");
     case FL_FUTURE_RUNNING:
       return _("RUNNING");
@@ -354,7 +360,7 @@ draw_node (FlStateDiagram *self,
   cairo_set_line_width (cr, current ? 4 : 2.5);
   cairo_stroke (cr);
 
-  draw_text (self, cr, state_word (state), x + NODE_W / 2, y + NODE_H / 2, TRUE, 1.35, &text);
+  draw_text (self, cr, fl_state_diagram_state_word (state), x + NODE_W / 2, y + NODE_H / 2, TRUE, 1.35, &text);
 }
 
 static void

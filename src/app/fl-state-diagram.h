@@ -22,4 +22,6 @@ gboolean       fl_state_diagram_has_state   (FlStateDiagram *self);
 FlFutureState  fl_state_diagram_get_state   (FlStateDiagram *self);
 char          *fl_state_diagram_dup_path    (FlStateDiagram *self);
 
+const char     *fl_state_diagram_state_word (FlFutureState state);
+
 G_END_DECLS
