@@ -90,16 +90,33 @@ freeze_once (double   seconds,
 }
 
 static void
+meter_classes_cb (GtkWidget  *meter,
+                  GParamSpec *pspec,
+                  gboolean   *was_stalled)
+{
+  *was_stalled |= gtk_widget_has_css_class (meter, "stalled");
+}
+
+static void
 test_main_loop_freezes_and_meter_reports_it (void)
 {
   FlJankMeter *meter = fl_window_get_jank_meter (window);
+  gboolean was_stalled = FALSE;
+  gulong handler_id = g_signal_connect (meter, "notify::css-classes",
+                                        G_CALLBACK (meter_classes_cb), &was_stalled);
   FlLoopStall shown = freeze_once (4.5, TRUE);
   FlLoopStall small;
 
+  g_signal_handler_disconnect (meter, handler_id);
   main_loop_stall = shown.duration_us;
   g_assert_cmpint (fl_jank_meter_get_last_freeze (meter), ==, shown.duration_us);
   g_assert_nonnull (strstr (fl_jank_meter_get_text (meter), "frozen"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (meter), "stalled"));
+  /* The meter turned red for the freeze. It stays red for 4 s after the stall: on a slow
+   * run (a sanitizer, a loaded machine) the run's card can take longer than that to settle,
+   * so "still red" is only asserted while those 4 s last. */
+  g_assert_true (was_stalled || gtk_widget_has_css_class (GTK_WIDGET (meter), "stalled"));
+  if (g_get_monotonic_time () - (shown.start_us + shown.duration_us) < 3 * G_USEC_PER_SEC)
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (meter), "stalled"));
 
   /* A short freeze right after: its own card says its own figure, the header keeps
    * naming the longest of the period it shows, not the last. */
